@@ -1,0 +1,363 @@
+//! Runs one command from `Settings` and returns the process exit code. Errors end here: they are
+//! printed with their context and hint, and become exit code 2.
+
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, IsTerminal, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
+use crate::filter::Filter;
+use crate::pipeline::{Pipeline, Stats};
+use crate::report;
+use crate::rules::RuleSet;
+use crate::scan::{ScanOptions, Scanner};
+use crate::settings::{ColorChoice, Command, ScanSettings, Settings, Target};
+use crate::source::worktree::{self, ScanRoot, WalkSettings};
+
+/// No findings.
+pub const EXIT_CLEAN: u8 = 0;
+/// Usage, config or runtime error, including anything that could not be read.
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(settings: &Settings) -> u8 {
+    let result = match &settings.command {
+        Command::Scan(scan_settings) => scan(scan_settings),
+        Command::RulesList { json, config } => rules_list(*json, config.as_deref()),
+        Command::RulesShow { id, config } => rules_show(id, config.as_deref()),
+        Command::ConfigCheck { file } => config_check(file.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return EXIT_CLEAN;
+            }
+            eprintln!("leaktrap: error: {}", report::escape_control(&format!("{error:#}")));
+            EXIT_ERROR
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+    })
+}
+
+fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let output = settings.output.as_deref().map(Output::check).transpose()?;
+    let roots = match &settings.target {
+        Target::Paths(paths) => paths
+            .iter()
+            .map(|p| resolve_root(p))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        Target::Stdin => Vec::new(),
+    };
+    let config_root = roots
+        .first()
+        .map(|r| r.base.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = if matches!(settings.target, Target::Stdin) && settings.config.is_none() {
+        Config::defaults()?
+    } else {
+        Config::discover(settings.config.as_deref(), &config_root)?
+    };
+    let max_file_size = settings
+        .max_file_size
+        .or(config.max_file_size)
+        .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let scanner = Scanner::new(
+        config.rules,
+        ScanOptions {
+            prefilter: settings.prefilter,
+        },
+    );
+    let filter = Filter {
+        allowlist: config.allowlist,
+        inline_allow: settings.inline_allow,
+        baseline: None,
+    };
+    let pipeline = Pipeline::new(scanner, filter, settings.show_secrets, max_file_size, settings.verbose);
+    match &settings.target {
+        Target::Paths(_) => {
+            let walk = WalkSettings {
+                threads: settings.threads,
+                no_ignore: settings.no_ignore,
+            };
+            for root in &roots {
+                worktree::scan(&pipeline, root, &walk);
+            }
+        }
+        Target::Stdin => crate::source::stdin::scan(&pipeline)?,
+    }
+    let (findings, stats) = pipeline.into_findings();
+    let color = match settings.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let rendered = report::render(settings.format, &findings, color);
+    let errors = Stats::get(&stats.errors);
+    let code = if errors > 0 {
+        EXIT_ERROR
+    } else if findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        settings.exit_code
+    };
+    match output {
+        Some(output) => output.write(&rendered)?,
+        None => {
+            if let Err(e) = write_stdout(&rendered) {
+                if e.kind() == ErrorKind::BrokenPipe {
+                    return Ok(code);
+                }
+                return Err(e).context("could not write to standard output");
+            }
+        }
+    }
+    if !settings.quiet {
+        eprintln!("{}", summary(&stats, findings.len(), started));
+    }
+    Ok(code)
+}
+
+fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {
+    ScanRoot::resolve(path).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            anyhow::anyhow!("{}: no such file or directory\nhint: check the path; `leaktrap scan` with no path scans the current directory", path.display())
+        } else {
+            anyhow::anyhow!("{}: cannot be scanned: {e}", path.display())
+        }
+    })
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()
+}
+
+/// The one-line summary on standard error.
+fn summary(stats: &Stats, findings: usize, started: Instant) -> String {
+    let blobs = Stats::get(&stats.blobs);
+    let bytes = Stats::get(&stats.bytes);
+    let binary = Stats::get(&stats.skipped_binary);
+    let large = Stats::get(&stats.skipped_large);
+    let errors = Stats::get(&stats.errors);
+    let mut line = format!(
+        "leaktrap: scanned {blobs} file{} ({})",
+        plural(blobs),
+        human_bytes(bytes)
+    );
+    if binary + large > 0 {
+        line.push_str(&format!(", skipped {binary} binary and {large} over the size limit"));
+    }
+    let suppressed = Stats::get(&stats.suppressed);
+    if suppressed > 0 {
+        line.push_str(&format!(", {suppressed} suppressed"));
+    }
+    line.push_str(&format!(", {findings} finding{}", plural(findings as u64)));
+    if errors > 0 {
+        line.push_str(&format!(
+            ", {errors} error{} (exit 2: the scan is incomplete)",
+            plural(errors)
+        ));
+    }
+    line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
+    line
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Where `-o` writes: a regular (or new) file is replaced atomically with mode 0600; a device or
+/// FIFO (`/dev/null`, `/dev/stdout`) is written straight through.
+pub struct Output {
+    path: PathBuf,
+    straight_through: bool,
+}
+
+impl Output {
+    /// Fails before any scanning when the report could not be written.
+    pub fn check(path: &Path) -> anyhow::Result<Output> {
+        if path == Path::new("-") {
+            return Ok(Output {
+                path: PathBuf::from("/dev/stdout"),
+                straight_through: true,
+            });
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => bail!(
+                "{}: is a directory\nhint: give --output a file name, e.g. -o report.json",
+                path.display()
+            ),
+            Ok(meta) => Ok(Output {
+                path: path.to_path_buf(),
+                straight_through: !meta.is_file(),
+            }),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                let parent = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                if !parent.is_dir() {
+                    bail!(
+                        "{}: its directory {} does not exist\nhint: create it first",
+                        path.display(),
+                        parent.display()
+                    );
+                }
+                Ok(Output {
+                    path: path.to_path_buf(),
+                    straight_through: false,
+                })
+            }
+            Err(e) => bail!("{}: cannot be written: {e}", path.display()),
+        }
+    }
+
+    pub fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        let context = || format!("could not write the report to {}", self.path.display());
+        if self.straight_through {
+            let mut file = OpenOptions::new().write(true).open(&self.path).with_context(context)?;
+            return file.write_all(bytes).with_context(context);
+        }
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = self
+            .path
+            .with_file_name(format!(".{name}.leaktrap-{}.tmp", std::process::id()));
+        let result = (|| -> std::io::Result<()> {
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&temp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result.with_context(context)
+    }
+}
+
+fn load_rules(config: Option<&Path>) -> anyhow::Result<RuleSet> {
+    Ok(match config {
+        Some(file) => Config::load(file)?.rules,
+        None => RuleSet::embedded()?,
+    })
+}
+
+fn rules_list(json: bool, config: Option<&Path>) -> anyhow::Result<u8> {
+    let rules = load_rules(config)?;
+    let mut out = String::new();
+    if json {
+        let list: Vec<serde_json::Value> = rules
+            .rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "name": r.name,
+                    "severity": r.severity,
+                    "keywords": r.keywords,
+                    "paths": r.is_path_rule(),
+                    "file": r.file,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&list)?;
+        out.push('\n');
+    } else {
+        for r in &rules.rules {
+            let what = if r.is_path_rule() {
+                "(path rule)".to_string()
+            } else {
+                r.keywords.join(", ")
+            };
+            out.push_str(&format!(
+                "{:<40} {:<9} {}  [{}]\n",
+                r.id,
+                r.severity.as_str(),
+                r.name,
+                what
+            ));
+        }
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}
+
+fn rules_show(id: &str, config: Option<&Path>) -> anyhow::Result<u8> {
+    let rules = load_rules(config)?;
+    let Some(r) = rules.get(id) else {
+        bail!("no rule has the id '{id}'\nhint: `leaktrap rules list` shows the ids");
+    };
+    let mut out = format!(
+        "{} ({})\n  name: {}\n  severity: {}\n",
+        r.id,
+        r.file,
+        r.name,
+        r.severity.as_str()
+    );
+    if !r.description.is_empty() {
+        out.push_str(&format!("  description: {}\n", r.description));
+    }
+    if !r.remediation.is_empty() {
+        out.push_str(&format!("  remediation: {}\n", r.remediation));
+    }
+    if r.is_path_rule() {
+        out.push_str(&format!("  paths: {}\n", r.path_patterns.join(", ")));
+    } else {
+        out.push_str(&format!(
+            "  keywords: {}\n  regex: {}\n",
+            r.keywords.join(", "),
+            r.regex_source
+        ));
+    }
+    for reference in &r.references {
+        out.push_str(&format!("  reference: {reference}\n"));
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}
+
+fn config_check(file: Option<&Path>) -> anyhow::Result<u8> {
+    let file = file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME));
+    let config = Config::load(&file)?;
+    println!("{}: ok ({} rules in effect)", file.display(), config.rules.rules.len());
+    Ok(EXIT_CLEAN)
+}

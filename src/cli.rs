@@ -1,0 +1,185 @@
+//! Command-line definitions (clap) and their translation into `Settings`. Nothing below
+//! `main` sees a clap type.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+use crate::settings::{ColorChoice, Command, ScanSettings, Settings, Target};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leaktrap",
+    version,
+    about = "Find secrets in work trees, staged changes and git history.",
+    after_help = "Exit codes: 0 no findings, 1 findings (or --exit-code N), 2 usage, config or runtime error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CliCommand {
+    /// Scan files, standard input, the index or history for secrets.
+    Scan(ScanArgs),
+    /// List or show the rules in effect.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Validate or create a config file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// One line per rule: id, severity, name, keywords.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Config whose rules to list (default: the embedded pack).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// A rule's description, remediation, regex and examples.
+    Show {
+        id: String,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Validate a config file (default: .leaktrap.yaml here); exit 2 with the reason if broken.
+    Check { file: Option<PathBuf> },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CliFormat {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CliColor {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+struct ScanArgs {
+    /// Files or directories to scan (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Scan standard input.
+    #[arg(long, conflicts_with = "paths")]
+    stdin: bool,
+    /// Config file (default: .leaktrap.yaml at the scanned root).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CliFormat::Text)]
+    format: CliFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print secrets in full (they are redacted by default).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Exit code when there are findings.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    exit_code: u8,
+    /// Skip files larger than this many bytes (default 10 MiB, or the config's max_file_size).
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = CliColor::Auto)]
+    color: CliColor,
+    /// Ignore `leaktrap:allow` / `gitleaks:allow` comments (for audits).
+    #[arg(long)]
+    no_inline_allow: bool,
+    /// Also scan files that .gitignore and .git/info/exclude hide.
+    #[arg(long)]
+    no_ignore: bool,
+    /// No summary line on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Explain skipped files and suppressed findings on standard error.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Run every rule on every blob (for testing that the prefilter changes nothing).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
+}
+
+impl Cli {
+    pub fn into_settings(self) -> Settings {
+        let command = match self.command {
+            CliCommand::Scan(args) => Command::Scan(args.into_settings()),
+            CliCommand::Rules { command } => match command {
+                RulesCommand::List { format, config } => Command::RulesList {
+                    json: matches!(format, ListFormat::Json),
+                    config,
+                },
+                RulesCommand::Show { id, config } => Command::RulesShow { id, config },
+            },
+            CliCommand::Config { command } => match command {
+                ConfigCommand::Check { file } => Command::ConfigCheck { file },
+            },
+        };
+        Settings { command }
+    }
+}
+
+impl ScanArgs {
+    fn into_settings(self) -> ScanSettings {
+        let target = if self.stdin {
+            Target::Stdin
+        } else if self.paths.is_empty() {
+            Target::Paths(vec![PathBuf::from(".")])
+        } else {
+            Target::Paths(self.paths)
+        };
+        ScanSettings {
+            target,
+            config: self.config,
+            format: match self.format {
+                CliFormat::Text => Format::Text,
+                CliFormat::Json => Format::Json,
+                CliFormat::Jsonl => Format::Jsonl,
+            },
+            output: self.output,
+            show_secrets: self.show_secrets,
+            exit_code: self.exit_code,
+            max_file_size: self.max_file_size,
+            threads: self
+                .threads
+                .filter(|&n| n > 0)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            color: match self.color {
+                CliColor::Auto => ColorChoice::Auto,
+                CliColor::Always => ColorChoice::Always,
+                CliColor::Never => ColorChoice::Never,
+            },
+            inline_allow: !self.no_inline_allow,
+            no_ignore: self.no_ignore,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            prefilter: !self.no_prefilter,
+        }
+    }
+}

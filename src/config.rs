@@ -1,0 +1,310 @@
+//! `.leaktrap.yaml`: extra rules, disabled rules, the allowlist and limits. Found at the scanned
+//! root (never the current directory) or named with `--config`. Every mistake is an error that
+//! names the file, where in it, and the fix: a typo must never silently weaken a scan.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::filter::Allowlist;
+use crate::rules::{self, RuleSet, RuleSyntax, Trust, compile_regex};
+
+/// The file name looked for at the scanned root.
+pub const CONFIG_FILE_NAME: &str = ".leaktrap.yaml";
+/// The newest config format this build understands.
+pub const CONFIG_VERSION: u32 = 1;
+/// Blobs larger than this are skipped (and counted) unless the config or flag says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSyntax {
+    #[serde(default)]
+    pub version: Option<u32>,
+    #[serde(default)]
+    pub extend_default: Option<bool>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<RuleSyntax>,
+    #[serde(default)]
+    pub allowlist: AllowlistSyntax,
+    #[serde(default)]
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSyntax {
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub path_regexes: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    #[serde(default)]
+    pub commits: Vec<String>,
+}
+
+/// A config that cannot be used; printed as is, then the run exits 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {location}{message}\nhint: {hint}")]
+pub struct ConfigError {
+    pub file: String,
+    pub location: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl ConfigError {
+    fn new(file: &Path, location: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ConfigError {
+            file: file.display().to_string(),
+            location: location.into(),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// A loaded, validated config.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from; `None` when the embedded defaults apply alone.
+    pub file: Option<PathBuf>,
+    pub rules: RuleSet,
+    pub allowlist: Allowlist,
+    pub max_file_size: Option<u64>,
+}
+
+impl Config {
+    /// The embedded rules, no allowlist.
+    pub fn defaults() -> Result<Config, ConfigError> {
+        Ok(Config {
+            rules: embedded_rules()?,
+            ..Config::default()
+        })
+    }
+
+    /// `--config FILE` if given, else `.leaktrap.yaml` at `root` if present, else defaults.
+    pub fn discover(explicit: Option<&Path>, root: &Path) -> Result<Config, ConfigError> {
+        match explicit {
+            Some(file) => Config::load(file),
+            None => {
+                let candidate = root.join(CONFIG_FILE_NAME);
+                if candidate.is_file() {
+                    Config::load(&candidate)
+                } else {
+                    Config::defaults()
+                }
+            }
+        }
+    }
+
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        if file.is_dir() {
+            return Err(ConfigError::new(
+                file,
+                "",
+                "is a directory, not a config file",
+                "name the YAML file, e.g. --config .leaktrap.yaml",
+            ));
+        }
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            ConfigError::new(
+                file,
+                "",
+                format!("cannot be read: {e}"),
+                "check the path and its permissions",
+            )
+        })?;
+        Config::parse(file, &text)
+    }
+
+    pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return Err(ConfigError::new(
+                file,
+                "",
+                "the config is empty",
+                "write at least `version: 1`, or run `leaktrap config init` for a commented starter file",
+            ));
+        }
+        let syntax: ConfigSyntax = serde_yaml_ng::from_str(text).map_err(|e| {
+            let location = e
+                .location()
+                .map(|l| format!("line {} column {}: ", l.line(), l.column()))
+                .unwrap_or_default();
+            ConfigError::new(
+                file,
+                location,
+                e.to_string(),
+                "known keys are version, extend_default, disable, rules, allowlist (paths, path_regexes, regexes, stopwords, commits) and max_file_size",
+            )
+        })?;
+        Config::compile(file, syntax)
+    }
+
+    fn compile(file: &Path, syntax: ConfigSyntax) -> Result<Config, ConfigError> {
+        if let Some(version) = syntax.version
+            && version > CONFIG_VERSION
+        {
+            return Err(ConfigError::new(
+                file,
+                "version: ",
+                format!("format version {version} is newer than this leaktrap understands ({CONFIG_VERSION})"),
+                "upgrade leaktrap, or write `version: 1`",
+            ));
+        }
+        let mut rules = if syntax.extend_default.unwrap_or(true) {
+            embedded_rules()?
+        } else {
+            RuleSet::default()
+        };
+        let display = file.display().to_string();
+        for (index, rule) in syntax.rules.into_iter().enumerate() {
+            let compiled = rules::compile_rule(rule, &display, Trust::User).map_err(|e| ConfigError {
+                file: display.clone(),
+                location: format!("rules[{index}]: {}", e.location),
+                message: e.message,
+                hint: e.hint,
+            })?;
+            rules.add(compiled).map_err(|e| ConfigError {
+                file: display.clone(),
+                location: format!("rules[{index}]: {}", e.location),
+                message: e.message,
+                hint: e.hint,
+            })?;
+        }
+        for (index, id) in syntax.disable.iter().enumerate() {
+            if rules.get(id).is_none() {
+                return Err(ConfigError::new(
+                    file,
+                    format!("disable[{index}]: "),
+                    format!("no rule has the id '{id}'"),
+                    "`leaktrap rules list` shows the ids",
+                ));
+            }
+        }
+        rules.disable(&syntax.disable);
+        let allowlist = compile_allowlist(file, syntax.allowlist)?;
+        Ok(Config {
+            file: Some(file.to_path_buf()),
+            rules,
+            allowlist,
+            max_file_size: syntax.max_file_size,
+        })
+    }
+}
+
+fn embedded_rules() -> Result<RuleSet, ConfigError> {
+    RuleSet::embedded().map_err(|e| ConfigError {
+        file: e.file,
+        location: e.location,
+        message: e.message,
+        hint: e.hint,
+    })
+}
+
+fn compile_allowlist(file: &Path, syntax: AllowlistSyntax) -> Result<Allowlist, ConfigError> {
+    let regexes = |list: &[String], key: &str| {
+        list.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                compile_regex(r).map_err(|e| {
+                    ConfigError::new(
+                        file,
+                        format!("allowlist.{key}[{i}]: "),
+                        format!("the regex does not compile: {e}"),
+                        "leaktrap uses Rust regex syntax (no look-around, no backreferences)",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let paths = if syntax.paths.is_empty() {
+        None
+    } else {
+        Some(rules::glob_set(&syntax.paths).map_err(|e| {
+            ConfigError::new(
+                file,
+                "allowlist.paths: ",
+                e,
+                "use gitignore-style globs such as `fixtures/**` or `*.lock`",
+            )
+        })?)
+    };
+    Ok(Allowlist {
+        paths,
+        path_regexes: regexes(&syntax.path_regexes, "path_regexes")?,
+        regexes: regexes(&syntax.regexes, "regexes")?,
+        stopwords: syntax.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        commits: syntax.commits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new(".leaktrap.yaml"), text)
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_known_keys() {
+        let err = parse("version: 1\nallowlst:\n  paths: []\n").unwrap_err().to_string();
+        assert!(err.contains(".leaktrap.yaml: line 2"), "{err}");
+        assert!(err.contains("allowlst"), "{err}");
+        assert!(err.contains("hint:"), "{err}");
+    }
+
+    #[test]
+    fn bad_user_regex_names_rule_index_and_id() {
+        let err = parse(
+            "rules:\n  - id: my-token\n    name: Mine\n    severity: high\n    keywords: [mine]\n    regex: 'mine_(['\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("rules[0]: rule 'my-token'"), "{err}");
+        assert!(err.contains("does not compile"), "{err}");
+    }
+
+    #[test]
+    fn content_rule_without_keywords_is_rejected() {
+        let err = parse("rules:\n  - id: my-token\n    name: Mine\n    severity: high\n    regex: 'mine_([a-z]+)'\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs at least one keyword"), "{err}");
+    }
+
+    #[test]
+    fn missing_secret_group_is_rejected() {
+        let err = parse("rules:\n  - id: my-token\n    name: Mine\n    severity: high\n    keywords: [mine]\n    regex: 'mine_[a-z]+'\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("capture group"), "{err}");
+    }
+
+    #[test]
+    fn empty_and_newer_configs_are_errors() {
+        assert!(parse("  \n# nothing\n").unwrap_err().to_string().contains("empty"));
+        assert!(parse("version: 9\n").unwrap_err().to_string().contains("newer"));
+    }
+
+    #[test]
+    fn disable_unknown_rule_is_an_error() {
+        assert!(
+            parse("disable: [no-such-rule]\n")
+                .unwrap_err()
+                .to_string()
+                .contains("no-such-rule")
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! `Finding`: what reporters print. Built from a `Match` and its blob's text and origin; secrets
+//! are redacted here, once, so no reporter can forget to.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::rules::{Rule, Severity};
+use crate::scan::Match;
+use crate::source::{Origin, SourceKind};
+
+/// A reported secret. Field order and names are the JSON contract in DESIGN.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub secret: String,
+    pub line_text: String,
+    pub entropy: f64,
+    pub fingerprint: String,
+    pub source: SourceKind,
+    pub decoded: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also_at: Option<Vec<String>>,
+}
+
+impl Finding {
+    /// The order reporters print in: path, line, column, rule (then commit, for history).
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+            self.commit.as_deref(),
+        )
+    }
+}
+
+/// A stable identity for baselines: rule, path and secret, hashed; never the secret itself.
+pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(rule_id.as_bytes());
+    hasher.update([0]);
+    hasher.update(path.as_bytes());
+    hasher.update([0]);
+    hasher.update(secret);
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Most stars a redacted secret shows; a private key would otherwise print as a wall of them.
+const MAX_STARS: usize = 36;
+
+/// At most the first 4 characters, and never more than a quarter, stay visible.
+pub fn redact(secret: &str) -> String {
+    let count = secret.chars().count();
+    let visible = (count / 4).min(4);
+    let mut out: String = secret.chars().take(visible).collect();
+    out.extend(std::iter::repeat_n('*', (count - visible).min(MAX_STARS)));
+    out
+}
+
+/// Line starts of a text, computed once per blob that has matches.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &[u8]) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a 0-based line, without its `\n` or `\r\n`.
+    pub fn line_range(&self, text: &[u8], line: usize) -> (usize, usize) {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+        if end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    /// 1-based line and column (in Unicode code points; an invalid byte counts as one).
+    pub fn position(&self, text: &[u8], offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        (line + 1, code_points(&text[self.starts[line]..offset]) + 1)
+    }
+}
+
+/// Code points in `bytes`, counting each invalid byte as one.
+pub fn code_points(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().chars().count() + chunk.invalid().len())
+        .sum()
+}
+
+/// Characters of `line_text` kept around the match.
+const LINE_TEXT_MAX: usize = 200;
+/// How much context before the match stays when a long line is cut.
+const LINE_TEXT_BEFORE: usize = 60;
+
+/// Everything needed to turn the matches of one blob into findings.
+pub struct BlobText<'a> {
+    pub text: &'a [u8],
+    pub lines: LineIndex,
+    /// Secret spans of every match in the blob, redacted in every `line_text`.
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl<'a> BlobText<'a> {
+    pub fn new(text: &'a [u8], matches: &[Match]) -> BlobText<'a> {
+        BlobText {
+            text,
+            lines: LineIndex::new(text),
+            spans: matches.iter().map(|m| (m.start, m.end)).collect(),
+        }
+    }
+
+    /// The raw bytes of the line a match starts on (for inline allow comments).
+    pub fn first_line(&self, m: &Match) -> &'a [u8] {
+        let (start, end) = self.lines.line_range(self.text, self.lines.line_of(m.start));
+        &self.text[start..end]
+    }
+
+    /// The match's first line, every secret on it redacted (unless shown), cut around the match.
+    fn line_text(&self, m: &Match, show_secrets: bool) -> String {
+        let (start, end) = self.lines.line_range(self.text, self.lines.line_of(m.start));
+        let mut out = String::new();
+        let mut at = start;
+        let mut match_char = 0;
+        let mut spans: Vec<(usize, usize)> = self
+            .spans
+            .iter()
+            .filter(|(s, e)| *s < end && *e > start && e > s)
+            .copied()
+            .collect();
+        spans.sort();
+        for (s, e) in spans {
+            let s = s.max(at);
+            if s >= e {
+                continue;
+            }
+            out.push_str(&String::from_utf8_lossy(&self.text[at..s]));
+            if s == m.start {
+                match_char = out.chars().count();
+            }
+            let shown_end = e.min(end);
+            let secret = String::from_utf8_lossy(&self.text[s..shown_end]);
+            if show_secrets {
+                out.push_str(&secret);
+            } else {
+                out.push_str(&redact(&secret));
+            }
+            at = shown_end;
+            if at >= end {
+                break;
+            }
+        }
+        if at < end {
+            out.push_str(&String::from_utf8_lossy(&self.text[at..end]));
+        }
+        cut_around(&out, match_char)
+    }
+
+    /// Builds the reported finding for one match.
+    pub fn finding(&self, rule: &Rule, m: &Match, origin: &Origin, show_secrets: bool) -> Finding {
+        let secret_text = String::from_utf8_lossy(&m.secret).into_owned();
+        let (line, column, end_line, end_column, line_text) = if rule.is_path_rule() {
+            (1, 1, 1, 1, String::new())
+        } else {
+            let (line, column) = self.lines.position(self.text, m.start);
+            let last = m.end.saturating_sub(1).max(m.start);
+            let (end_line, end_column) = self.lines.position(self.text, last);
+            (line, column, end_line, end_column + 1, self.line_text(m, show_secrets))
+        };
+        let fingerprint = fingerprint(&rule.id, &origin.path, &m.secret);
+        let commit = origin.commit.as_deref();
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            severity: rule.severity,
+            path: origin.path.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            secret: if show_secrets {
+                secret_text.clone()
+            } else {
+                redact(&secret_text)
+            },
+            line_text,
+            entropy: (crate::scan::entropy::shannon(&m.secret) * 100.0).round() / 100.0,
+            fingerprint,
+            source: origin.source,
+            decoded: m.decoded.map(str::to_string),
+            commit: commit.map(|c| c.id.clone()),
+            author: commit.map(|c| c.author.clone()),
+            email: commit.map(|c| c.email.clone()),
+            date: commit.map(|c| c.date.clone()),
+            message: commit.map(|c| c.message.clone()),
+            also_at: commit.map(|_| Vec::new()),
+        }
+    }
+}
+
+/// Cuts a long line to `LINE_TEXT_MAX` characters around the character at `focus`.
+fn cut_around(line: &str, focus: usize) -> String {
+    let count = line.chars().count();
+    if count <= LINE_TEXT_MAX {
+        return line.to_string();
+    }
+    let start = focus.saturating_sub(LINE_TEXT_BEFORE).min(count - LINE_TEXT_MAX);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(start).take(LINE_TEXT_MAX));
+    if start + LINE_TEXT_MAX < count {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_at_most_a_quarter_and_four_chars() {
+        assert_eq!(
+            redact("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "ghp_************************************"
+        );
+        assert_eq!(redact("abcdefgh"), "ab******");
+        assert_eq!(redact("abc"), "***");
+    }
+
+    #[test]
+    fn positions_count_code_points_and_handle_crlf() {
+        let text = "a\r\nxé=SECRET\r\n".as_bytes();
+        let index = LineIndex::new(text);
+        let offset = text.windows(6).position(|w| w == b"SECRET").unwrap();
+        assert_eq!(index.position(text, offset), (2, 4));
+        assert_eq!(index.line_range(text, 1), (3, 13));
+        assert_eq!(code_points(b"a\xffb"), 3);
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_but_not_path() {
+        assert_eq!(fingerprint("r", "a.py", b"s"), fingerprint("r", "a.py", b"s"));
+        assert_ne!(fingerprint("r", "a.py", b"s"), fingerprint("r", "b.py", b"s"));
+        assert_eq!(fingerprint("r", "a.py", b"s").len(), 32);
+    }
+}

@@ -1,0 +1,66 @@
+//! Human output: `path:line:col`, the rule and severity, the redacted secret and its line.
+
+use std::fmt::Write;
+
+use colored::Colorize;
+
+use crate::finding::Finding;
+use crate::rules::Severity;
+
+use super::escape_control;
+
+pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
+    colored::control::set_override(color);
+    let mut out = String::new();
+    for f in findings {
+        let location = format!("{}:{}:{}", escape_control(&f.path), f.line, f.column);
+        let severity = match f.severity {
+            Severity::Critical | Severity::High => f.severity.as_str().red().bold(),
+            Severity::Medium => f.severity.as_str().yellow(),
+            Severity::Low => f.severity.as_str().blue(),
+        };
+        let decoded = f
+            .decoded
+            .as_deref()
+            .map(|d| format!(" (decoded from {d})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}: {} [{}] {}{}",
+            location.magenta(),
+            f.rule_id.bold(),
+            severity,
+            f.rule_name,
+            decoded
+        );
+        if !f.secret.is_empty() {
+            let _ = writeln!(out, "    secret: {}", escape_control(&f.secret).red());
+        }
+        if !f.line_text.is_empty() {
+            let _ = writeln!(
+                out,
+                "    {} | {}",
+                f.line.to_string().green(),
+                escape_control(f.line_text.trim())
+            );
+        }
+        if let Some(commit) = &f.commit {
+            let _ = writeln!(
+                out,
+                "    commit {} by {} <{}> on {}: {}",
+                commit.get(..12).unwrap_or(commit).yellow(),
+                escape_control(f.author.as_deref().unwrap_or("")),
+                escape_control(f.email.as_deref().unwrap_or("")),
+                f.date.as_deref().unwrap_or(""),
+                escape_control(f.message.as_deref().unwrap_or(""))
+            );
+        }
+        if let Some(also) = f.also_at.as_ref().filter(|a| !a.is_empty()) {
+            let list: Vec<String> = also.iter().map(|p| escape_control(p)).collect();
+            let _ = writeln!(out, "    also at: {}", list.join(", "));
+        }
+        out.push('\n');
+    }
+    colored::control::unset_override();
+    out.into_bytes()
+}

@@ -1,0 +1,328 @@
+//! Rules: what users write (`RuleSyntax`, from YAML) and what the scanner runs (`Rule`).
+//!
+//! The embedded pack is trusted (its examples run in `cargo test`), so its regexes compile lazily
+//! on first use and start-up stays fast however many rules there are. Rules from a user's config
+//! are validated and compiled eagerly, so a mistake is reported at start-up with the file, the
+//! rule id and the fix.
+
+mod syntax;
+
+use std::sync::OnceLock;
+
+use globset::{GlobSet, GlobSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+
+pub use syntax::{Example, RuleAllowlistSyntax, RuleFileSyntax, RuleSyntax, Severity};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// A structural check that confirms a regex match is the real thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The last 6 characters are the base62 CRC32 of the characters between the last `_` and
+    /// them (GitHub classic tokens, npm tokens).
+    Crc32Base62,
+    /// A JSON Web Token whose header decodes to a JSON object with an `alg`.
+    Jwt,
+    /// The placeholder and stopword model for generic `name = value` rules.
+    GenericSecret,
+    /// A PEM/OpenSSH/PGP private key block whose body is real key material, not `...`.
+    PrivateKey,
+    /// The password of a connection URL or string is not a placeholder, a template or the
+    /// user name again (`user:password@`, `${DB_PASSWORD}`, `postgres:postgres@`).
+    UrlPassword,
+}
+
+/// Why a rule file or rule could not be loaded; shown to the user with a hint.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {location}{message}\nhint: {hint}")]
+pub struct RuleError {
+    pub file: String,
+    /// `rule 'id': ` or `line 3 column 5: `, or empty.
+    pub location: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl RuleError {
+    fn in_rule(file: &str, id: &str, message: String, hint: &str) -> Self {
+        RuleError {
+            file: file.to_string(),
+            location: format!("rule '{id}': "),
+            message,
+            hint: hint.to_string(),
+        }
+    }
+}
+
+/// Rule-local allowlist, compiled.
+#[derive(Debug, Default)]
+pub struct RuleAllowlist {
+    pub regexes: Vec<Regex>,
+    /// Lower-cased; a secret containing one is dropped.
+    pub stopwords: Vec<String>,
+}
+
+/// A compiled rule. Content rules have keywords and a regex; path rules have path globs.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    pub description: String,
+    pub remediation: String,
+    pub keywords: Vec<String>,
+    pub regex_source: String,
+    regex: OnceLock<Result<Regex, String>>,
+    pub secret_group: usize,
+    pub min_entropy: Option<f64>,
+    pub check: Option<Check>,
+    pub allowlist: RuleAllowlist,
+    pub paths: Option<GlobSet>,
+    /// The globs of a path rule, as written.
+    pub path_patterns: Vec<String>,
+    pub path_allowlist: Option<GlobSet>,
+    pub references: Vec<String>,
+    pub examples: Vec<Example>,
+    pub negative_examples: Vec<String>,
+    pub path_examples: Vec<String>,
+    pub negative_path_examples: Vec<String>,
+    /// The file the rule came from, for error messages and the self-test.
+    pub file: String,
+}
+
+impl Rule {
+    pub fn is_path_rule(&self) -> bool {
+        self.paths.is_some()
+    }
+
+    /// Generic rules lose to provider rules when both match the same secret.
+    pub fn is_generic(&self) -> bool {
+        self.check == Some(Check::GenericSecret) || self.id.starts_with("generic-")
+    }
+
+    /// The compiled regex, built on first use.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.regex
+            .get_or_init(|| compile_regex(&self.regex_source))
+            .as_ref()
+            .map_err(|e| e.as_str())
+    }
+
+    /// Does this path rule name `path` (repo-relative, `/`-separated)?
+    pub fn matches_path(&self, path: &str) -> bool {
+        match &self.paths {
+            Some(globs) => globs.is_match(path) && !self.path_allowlist.as_ref().is_some_and(|a| a.is_match(path)),
+            None => false,
+        }
+    }
+}
+
+/// Compiles a rule regex the way every rule is compiled: bytes, ASCII classes, bounded size.
+pub fn compile_regex(source: &str) -> Result<Regex, String> {
+    RegexBuilder::new(source)
+        .unicode(false)
+        .size_limit(32 << 20)
+        .dfa_size_limit(32 << 20)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn compile_globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // gitignore style: a pattern without a slash matches at any depth.
+        let pattern = if pattern.contains('/') {
+            pattern.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        let glob = globset::GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("bad glob '{pattern}': {e}"))?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Builds a gitignore-style glob set (used by config allowlists too).
+pub fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+    compile_globs(patterns)
+}
+
+/// Where a rule file came from decides how strictly it is checked at load time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// The embedded pack: validated by `cargo test`, compiled lazily.
+    Embedded,
+    /// A user's config: validated and compiled now.
+    User,
+}
+
+/// Turns one parsed rule into a compiled rule, checking what a typo could break.
+pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule, RuleError> {
+    let id = syntax.id.clone();
+    let err = |message: String, hint: &str| RuleError::in_rule(file, &id, message, hint);
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(err(
+            "the id must be kebab-case (a-z, 0-9, -)".into(),
+            "rename it, for example `my-service-token`",
+        ));
+    }
+    let is_path_rule = !syntax.paths.is_empty();
+    let has_regex = syntax.regex.as_deref().is_some_and(|r| !r.is_empty());
+    if is_path_rule && has_regex {
+        return Err(err(
+            "a rule has either `paths` (a path rule) or `regex` (a content rule), not both".into(),
+            "split it into two rules",
+        ));
+    }
+    if !is_path_rule && !has_regex {
+        return Err(err(
+            "the rule has neither `regex` nor `paths`".into(),
+            "add `regex:` with a capture group for the secret, or `paths:` with globs",
+        ));
+    }
+    let keywords: Vec<String> = syntax.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    if has_regex && keywords.iter().all(|k| k.is_empty()) {
+        return Err(err(
+            "a content rule needs at least one keyword".into(),
+            "add `keywords: [literal]` with a literal that every match contains (a prefix such as `sk_live_`, or the provider's name); the regex only runs on files that contain one",
+        ));
+    }
+    let regex_source = syntax.regex.clone().unwrap_or_default();
+    let secret_group = syntax.secret_group.unwrap_or(1);
+    let regex = OnceLock::new();
+    if has_regex && trust == Trust::User {
+        let compiled = compile_regex(&regex_source).map_err(|e| {
+            err(
+                format!("the regex does not compile: {e}"),
+                "leaktrap uses Rust regex syntax (no look-around, no backreferences); fix the pattern",
+            )
+        })?;
+        if secret_group >= compiled.captures_len() {
+            return Err(err(
+                format!(
+                    "secret_group is {secret_group} but the regex has only {} capture group(s)",
+                    compiled.captures_len() - 1
+                ),
+                "wrap the secret in ( ) or set `secret_group` to an existing group",
+            ));
+        }
+        let _ = regex.set(Ok(compiled));
+    }
+    let mut allowlist = RuleAllowlist::default();
+    if let Some(al) = &syntax.allowlist {
+        for (i, r) in al.regexes.iter().enumerate() {
+            allowlist.regexes.push(compile_regex(r).map_err(|e| {
+                err(
+                    format!("allowlist.regexes[{i}] does not compile: {e}"),
+                    "fix the pattern (Rust regex syntax)",
+                )
+            })?);
+        }
+        allowlist.stopwords = al.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect();
+    }
+    let paths = if is_path_rule {
+        Some(compile_globs(&syntax.paths).map_err(|e| err(e, "fix the glob in `paths`"))?)
+    } else {
+        None
+    };
+    let path_allowlist = if syntax.path_allowlist.is_empty() {
+        None
+    } else {
+        Some(compile_globs(&syntax.path_allowlist).map_err(|e| err(e, "fix the glob in `path_allowlist`"))?)
+    };
+    Ok(Rule {
+        id: syntax.id,
+        name: syntax.name,
+        severity: syntax.severity,
+        description: syntax.description.unwrap_or_default(),
+        remediation: syntax.remediation.unwrap_or_default(),
+        keywords,
+        regex_source,
+        regex,
+        secret_group,
+        min_entropy: syntax.min_entropy,
+        check: syntax.check,
+        allowlist,
+        paths,
+        path_patterns: syntax.paths,
+        path_allowlist,
+        references: syntax.references,
+        examples: syntax.examples,
+        negative_examples: syntax.negative_examples,
+        path_examples: syntax.path_examples,
+        negative_path_examples: syntax.negative_path_examples,
+        file: file.to_string(),
+    })
+}
+
+/// Parses one YAML rule file (`rules: [...]`).
+pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<RuleSyntax>, RuleError> {
+    let parsed: RuleFileSyntax = serde_yaml_ng::from_str(text).map_err(|e| RuleError {
+        file: file.to_string(),
+        location: e
+            .location()
+            .map(|l| format!("line {} column {}: ", l.line(), l.column()))
+            .unwrap_or_default(),
+        message: e.to_string(),
+        hint:
+            "fix the YAML; each rule needs at least `id`, `name`, `severity` and either `keywords` + `regex` or `paths`"
+                .into(),
+    })?;
+    Ok(parsed.rules)
+}
+
+/// The rules a scan runs, in a stable order.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The default pack compiled into the binary.
+    pub fn embedded() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (file, text) in EMBEDDED_RULE_FILES {
+            set.add_file(file, text, Trust::Embedded)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds every rule of a YAML file; a duplicate id is an error.
+    pub fn add_file(&mut self, file: &str, text: &str, trust: Trust) -> Result<(), RuleError> {
+        for syntax in parse_rule_file(file, text)? {
+            self.add(compile_rule(syntax, file, trust)?)?;
+        }
+        Ok(())
+    }
+
+    pub fn add(&mut self, rule: Rule) -> Result<(), RuleError> {
+        if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
+            return Err(RuleError::in_rule(
+                &rule.file,
+                &rule.id,
+                format!("the id is already used by a rule in {}", existing.file),
+                "give the rule a new id, or `disable` the existing one in your config",
+            ));
+        }
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Drops the rules named in a config's `disable` list.
+    pub fn disable(&mut self, ids: &[String]) {
+        self.rules.retain(|r| !ids.contains(&r.id));
+    }
+}

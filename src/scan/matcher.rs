@@ -1,0 +1,57 @@
+//! Runs one rule's regex over a text and keeps the matches its entropy and checks confirm.
+
+use crate::rules::Rule;
+
+use super::Match;
+use super::checks::{self, CheckContext};
+use super::entropy::shannon;
+
+/// Appends the confirmed matches of `rule` in `text` to `out`.
+///
+/// The next search starts at the end of the secret, not of the whole match, so a boundary
+/// character consumed after one token can still open the next (`a,b` lists of keys).
+pub fn run_rule(rule_index: usize, rule: &Rule, text: &[u8], path: &str, out: &mut Vec<Match>) -> Result<(), String> {
+    let regex = rule
+        .regex()
+        .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
+    let key_group = regex.capture_names().position(|n| n == Some("key"));
+    let mut locations = regex.capture_locations();
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(whole) = regex.captures_read_at(&mut locations, text, at) else {
+            break;
+        };
+        let next = match locations.get(rule.secret_group) {
+            Some((start, end)) if end > start => {
+                let secret = &text[start..end];
+                let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
+                if confirmed(rule, secret, &CheckContext { key, path }) {
+                    out.push(Match {
+                        rule: rule_index,
+                        start,
+                        end,
+                        secret: secret.to_vec(),
+                        decoded: None,
+                    });
+                }
+                end
+            }
+            _ => whole.end(),
+        };
+        at = if next > at { next } else { at + 1 };
+    }
+    Ok(())
+}
+
+/// Entropy and structural checks; the rule's regex already matched.
+fn confirmed(rule: &Rule, secret: &[u8], ctx: &CheckContext) -> bool {
+    if let Some(min) = rule.min_entropy
+        && shannon(secret) < min
+    {
+        return false;
+    }
+    match rule.check {
+        Some(check) => checks::passes(check, secret, ctx),
+        None => true,
+    }
+}

@@ -1,0 +1,129 @@
+//! Work trees and files on disk, walked in parallel with `ignore` as git would see them: hidden
+//! files scanned, `.git/` skipped, `.gitignore` and `.git/info/exclude` honoured, the user's
+//! global excludes not (results must not depend on the machine). Symlinks are never followed;
+//! FIFOs, sockets and devices are never opened.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::pipeline::Pipeline;
+use crate::source::{Origin, SourceKind};
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct WalkSettings {
+    pub threads: usize,
+    /// `--no-ignore`: scan what `.gitignore` hides too.
+    pub no_ignore: bool,
+}
+
+/// A path to scan and the root its findings are relative to.
+#[derive(Debug, Clone)]
+pub struct ScanRoot {
+    pub path: PathBuf,
+    pub base: PathBuf,
+}
+
+impl ScanRoot {
+    /// Resolves a user's PATH: findings are relative to the repository's top level when PATH is
+    /// inside one, else to PATH itself (its directory, for a file).
+    pub fn resolve(path: &Path) -> std::io::Result<ScanRoot> {
+        let path = path.canonicalize()?;
+        let dir = if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_else(|| path.clone())
+        };
+        let base = repository_top(&dir).unwrap_or(dir);
+        Ok(ScanRoot { path, base })
+    }
+}
+
+/// The nearest ancestor holding `.git` (a directory, or a file for worktrees and submodules).
+pub fn repository_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// `path` relative to `base`, `/`-separated, lossy for names that are not UTF-8.
+pub fn relative_display(path: &Path, base: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let text = relative.to_string_lossy();
+    if text.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        text.into_owned()
+    }
+}
+
+pub fn scan(pipeline: &Pipeline, root: &ScanRoot, settings: &WalkSettings) {
+    let mut builder = WalkBuilder::new(&root.path);
+    builder
+        .hidden(false)
+        .ignore(false)
+        .git_global(false)
+        .git_ignore(!settings.no_ignore)
+        .git_exclude(!settings.no_ignore)
+        .parents(!settings.no_ignore)
+        .follow_links(false)
+        .threads(settings.threads)
+        .filter_entry(|entry| entry.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            match result {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        scan_file(pipeline, entry.path(), &root.base);
+                    }
+                }
+                Err(error) => walk_error(pipeline, &error),
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn walk_error(pipeline: &Pipeline, error: &ignore::Error) {
+    match error.io_error().map(|e| e.kind()) {
+        Some(ErrorKind::NotFound) => pipeline.warn(&format!("{error} (it vanished during the walk)")),
+        _ => pipeline.error(&error.to_string()),
+    }
+}
+
+/// Reads one regular file, bounded by the size limit, and scans it.
+fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path) {
+    let origin = Origin::new(relative_display(path, base), SourceKind::Worktree);
+    match read_bounded(path, pipeline.max_file_size) {
+        Ok(Contents::Whole(bytes)) => pipeline.scan_blob(&bytes, &origin),
+        Ok(Contents::TooLarge(size)) => pipeline.skip_too_large(&origin, size),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            pipeline.warn(&format!("{}: vanished before it could be read", origin.path))
+        }
+        Err(e) => pipeline.error(&format!("{}: cannot be read: {e}", origin.path)),
+    }
+}
+
+enum Contents {
+    Whole(Vec<u8>),
+    TooLarge(u64),
+}
+
+/// Reads a file whole unless it is over `limit`, checked before reading and again while
+/// reading (it may grow), so memory stays bounded by the limit.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Contents> {
+    let mut file = File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Contents::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Contents::TooLarge(bytes.len() as u64));
+    }
+    Ok(Contents::Whole(bytes))
+}
