@@ -36,7 +36,9 @@ pub fn run(settings: &Settings) -> u8 {
             if is_broken_pipe(&error) {
                 return EXIT_CLEAN;
             }
-            eprintln!("leaktrap: error: {}", report::escape_control(&format!("{error:#}")));
+            let message = format!("{error:#}");
+            let lines: Vec<String> = message.lines().map(report::escape_control).collect();
+            eprintln!("leaktrap: error: {}", lines.join("\n"));
             EXIT_ERROR
         }
     }

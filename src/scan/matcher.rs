@@ -6,11 +6,20 @@ use super::Match;
 use super::checks::{self, CheckContext};
 use super::entropy::shannon;
 
-/// Appends the confirmed matches of `rule` in `text` to `out`.
+/// Appends the confirmed matches of `rule` in `text` to `out`, and the spans its format matched
+/// but its checks rejected to `rejected` (a `ghp_` token with a wrong checksum is no secret, and
+/// no generic rule may report it either).
 ///
 /// The next search starts at the end of the secret, not of the whole match, so a boundary
 /// character consumed after one token can still open the next (`a,b` lists of keys).
-pub fn run_rule(rule_index: usize, rule: &Rule, text: &[u8], path: &str, out: &mut Vec<Match>) -> Result<(), String> {
+pub fn run_rule(
+    rule_index: usize,
+    rule: &Rule,
+    text: &[u8],
+    path: &str,
+    out: &mut Vec<Match>,
+    rejected: &mut Vec<(usize, usize)>,
+) -> Result<(), String> {
     let regex = rule
         .regex()
         .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
@@ -33,6 +42,8 @@ pub fn run_rule(rule_index: usize, rule: &Rule, text: &[u8], path: &str, out: &m
                         secret: secret.to_vec(),
                         decoded: None,
                     });
+                } else if !rule.is_generic() {
+                    rejected.push((start, end));
                 }
                 end
             }

@@ -103,8 +103,15 @@ impl Scanner {
             self.prefilter.all_content_rules()
         };
         let mut matches = Vec::new();
+        let mut rejected = Vec::new();
         for rule_index in candidates {
-            matcher::run_rule(rule_index, &self.rules.rules[rule_index], text, path, &mut matches)?;
+            let rule = &self.rules.rules[rule_index];
+            matcher::run_rule(rule_index, rule, text, path, &mut matches, &mut rejected)?;
+        }
+        if !rejected.is_empty() {
+            matches.retain(|m| {
+                !self.rules.rules[m.rule].is_generic() || !rejected.iter().any(|&(s, e)| s < m.end && m.start < e)
+            });
         }
         Ok(self.one_per_secret(matches))
     }

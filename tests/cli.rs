@@ -1,0 +1,393 @@
+//! The work-tree and stdin scans, run through the real binary: exit codes, JSON fields,
+//! redaction, dedup, ignore rules and bad input.
+
+mod common;
+
+use common::{fixture_copy, git, git_init, run, run_in, tokens, write};
+
+/// Every secret planted in `fixtures/realistic`, and nothing else (the decoys beside them: AWS
+/// documentation keys, `${VAR}`s, environment lookups, placeholders, Terraform references, hashes,
+/// UUIDs, lock-file integrity, go.sum, SRI, a public key, a documentation key block and a `ghp_`
+/// token with a wrong checksum).
+const REALISTIC_EXPECTED: &[(&str, u64, &str)] = &[
+    (".env", 2, "stripe-live-secret-key"),
+    (".env", 3, "generic-secret-unquoted"),
+    ("Dockerfile", 3, "aws-access-key-id"),
+    ("Dockerfile", 4, "aws-secret-access-key"),
+    ("app/auth.js", 2, "jwt"),
+    ("app/notify.sh", 2, "slack-webhook-url"),
+    ("app/settings.py", 10, "github-pat"),
+    ("app/tokens.py", 2, "generic-secret-assignment"),
+    ("config/credentials", 2, "aws-access-key-id"),
+    ("config/credentials", 3, "aws-secret-access-key"),
+    ("config/database.yml", 2, "database-url-password"),
+    ("deploy/server.pem", 1, "private-key-rsa"),
+    ("legacy/app.properties", 2, "gitlab-pat"),
+    ("legacy/windows.ini", 2, "slack-bot-token"),
+    ("web/app.min.js", 1, "google-api-key"),
+];
+
+/// Path rules (files that should never be committed) report these too.
+const REALISTIC_PATH_FINDINGS: &[(&str, u64, &str)] = &[(".env", 1, "dotenv-file")];
+
+fn expected_realistic(has_path_rule: bool) -> Vec<(String, u64, String)> {
+    let mut expected: Vec<(String, u64, String)> = REALISTIC_EXPECTED
+        .iter()
+        .chain(REALISTIC_PATH_FINDINGS.iter().filter(|_| has_path_rule))
+        .map(|(p, l, r)| (p.to_string(), *l, r.to_string()))
+        .collect();
+    expected.sort();
+    expected
+}
+
+fn has_rule(id: &str) -> bool {
+    leaktrap::rules::RuleSet::embedded().unwrap().get(id).is_some()
+}
+
+#[test]
+fn realistic_tree_finds_every_secret_and_no_decoy() {
+    let dir = fixture_copy("realistic");
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mut found = out.locations();
+    found.sort();
+    assert_eq!(found, expected_realistic(has_rule("dotenv-file")));
+    for finding in out.json() {
+        assert_eq!(finding["source"], "worktree");
+        assert!(finding["decoded"].is_null());
+        assert!(
+            finding.get("commit").is_none(),
+            "commit fields are for history findings only"
+        );
+        assert_eq!(finding["fingerprint"].as_str().unwrap().len(), 32);
+    }
+}
+
+#[test]
+fn columns_count_code_points_in_crlf_latin1_and_minified_files() {
+    let dir = fixture_copy("realistic");
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    let by_path = |p: &str| out.json().into_iter().find(|f| f["path"] == p).unwrap();
+    let ini = by_path("legacy/windows.ini");
+    assert_eq!((ini["line"].as_u64(), ini["column"].as_u64()), (Some(2), Some(13)));
+    assert!(!ini["line_text"].as_str().unwrap().ends_with('\r'));
+    let props = by_path("legacy/app.properties");
+    assert_eq!(props["column"].as_u64(), Some(14));
+    let minified = by_path("web/app.min.js");
+    let line_text = minified["line_text"].as_str().unwrap();
+    assert!(line_text.chars().count() <= 202, "line_text is cut around the match");
+    assert!(line_text.contains("AIza"));
+    let key = by_path("deploy/server.pem");
+    assert_eq!(key["line"].as_u64(), Some(1));
+    assert!(
+        key["end_line"].as_u64().unwrap() > 10,
+        "a private key spans BEGIN to END"
+    );
+}
+
+#[test]
+fn secrets_are_redacted_everywhere_unless_asked_for() {
+    let dir = fixture_copy("realistic");
+    let shown = run(dir.path(), &["scan", "--format", "json", "--show-secrets"]);
+    let secrets: Vec<String> = shown
+        .json()
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert!(secrets.iter().any(|s| s.starts_with("ghp_") && s.len() == 40));
+    for format in ["text", "json", "jsonl"] {
+        let out = run(dir.path(), &["scan", "--format", format, "--verbose"]);
+        assert_eq!(out.code, 1);
+        for secret in &secrets {
+            // A private key's first line is only its BEGIN marker: compare the key material.
+            let material: String = secret.lines().nth(1).unwrap_or(secret).to_string();
+            assert!(!out.stdout.contains(&material), "{format} output leaks {material}");
+            assert!(!out.stderr.contains(&material), "{format} stderr leaks {material}");
+        }
+    }
+    for finding in run(dir.path(), &["scan", "--format", "json"]).json() {
+        let secret = finding["secret"].as_str().unwrap();
+        let visible = secret.chars().take_while(|&c| c != '*').count();
+        assert!(visible <= 4, "{secret} shows more than 4 characters");
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), &["scan"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("scanned 0 files"), "{}", out.stderr);
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", format!("TOKEN = \"{}\"\n", tokens::github_pat(1)));
+    assert_eq!(run(dir.path(), &["scan", "-q"]).code, 1);
+    assert_eq!(run(dir.path(), &["scan", "-q", "--exit-code", "7"]).code, 7);
+    let missing = run(dir.path(), &["scan", "no/such/dir"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no/such/dir: no such file or directory"),
+        "{}",
+        missing.stderr
+    );
+    let usage = run(dir.path(), &["scan", "--format", "yaml"]);
+    assert_eq!(usage.code, 2);
+    let outdir = run(dir.path(), &["scan", "-o", "."]);
+    assert_eq!(outdir.code, 2);
+    assert!(outdir.stderr.contains("is a directory"), "{}", outdir.stderr);
+}
+
+#[test]
+fn stdin_is_scanned_as_one_blob() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("first line\nkey = {}\n", tokens::stripe_live(3));
+    let out = run_in(dir.path(), &["scan", "--stdin", "--format", "json"], input.as_bytes());
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let findings = out.json();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["path"], "-");
+    assert_eq!(findings[0]["source"], "stdin");
+    assert_eq!(findings[0]["line"], 2);
+    assert_eq!(
+        run_in(dir.path(), &["scan", "--stdin", "-q"], b"nothing here\n").code,
+        0
+    );
+}
+
+#[test]
+fn one_finding_per_secret_provider_rule_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    // The generic assignment rule also matches this line; only the provider rule reports it.
+    write(
+        dir.path(),
+        "config.py",
+        format!("api_token = \"{}\"\n", tokens::github_pat(5)),
+    );
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    let found = out.locations();
+    assert_eq!(found, vec![("config.py".to_string(), 1, "github-pat".to_string())]);
+}
+
+#[test]
+fn two_secrets_on_one_line_are_both_found_and_both_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (tokens::github_pat(8), tokens::github_pat(9));
+    write(dir.path(), "tokens.txt", format!("{a},{b}\n"));
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.json().len(), 2, "{}", out.stdout);
+    assert!(!out.stdout.contains(&a[8..]) && !out.stdout.contains(&b[8..]));
+    let columns: Vec<u64> = out.json().iter().map(|f| f["column"].as_u64().unwrap()).collect();
+    assert_eq!(columns, vec![1, 42]);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = fixture_copy("realistic");
+    let one = run(dir.path(), &["scan", "--format", "json", "--threads", "1"]);
+    let eight = run(dir.path(), &["scan", "--format", "json", "--threads", "8"]);
+    assert_eq!(one.stdout, eight.stdout);
+}
+
+#[test]
+fn prefilter_off_gives_the_same_findings() {
+    let dir = fixture_copy("realistic");
+    let on = run(dir.path(), &["scan", "--format", "json"]);
+    let off = run(dir.path(), &["scan", "--format", "json", "--no-prefilter"]);
+    assert_eq!(on.stdout, off.stdout);
+}
+
+#[test]
+fn gitignored_files_and_git_dir_are_skipped_hidden_files_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    git_init(dir.path());
+    write(dir.path(), ".gitignore", "build/\n");
+    write(dir.path(), "build/out.txt", format!("{}\n", tokens::github_pat(11)));
+    write(dir.path(), ".npmrc", format!("token={}\n", tokens::github_pat(12)));
+    write(dir.path(), ".git/info/exclude", "local.txt\n");
+    write(dir.path(), "local.txt", format!("{}\n", tokens::github_pat(13)));
+    write(dir.path(), ".git/config.bak", format!("{}\n", tokens::github_pat(14)));
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    let paths: Vec<String> = out.locations().into_iter().map(|l| l.0).collect();
+    assert_eq!(paths, vec![".npmrc".to_string()]);
+    let all = run(dir.path(), &["scan", "--format", "json", "--no-ignore"]);
+    let mut paths: Vec<String> = all.locations().into_iter().map(|l| l.0).collect();
+    paths.sort();
+    assert_eq!(paths, vec![".npmrc", "build/out.txt", "local.txt"]);
+}
+
+#[test]
+fn paths_are_relative_to_the_repository_top_level() {
+    let dir = tempfile::tempdir().unwrap();
+    git_init(dir.path());
+    write(
+        dir.path(),
+        "src/deep/conf.py",
+        format!("T = \"{}\"\n", tokens::github_pat(15)),
+    );
+    let out = run(&dir.path().join("src"), &["scan", "deep", "--format", "json"]);
+    assert_eq!(out.locations()[0].0, "src/deep/conf.py");
+    git(dir.path(), &["status", "--short"]);
+}
+
+#[test]
+fn binary_and_oversized_files_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut binary = b"\x00\x01\x02".to_vec();
+    binary.extend_from_slice(tokens::github_pat(16).as_bytes());
+    write(dir.path(), "blob.bin", binary);
+    write(
+        dir.path(),
+        "big.txt",
+        format!("{}{}\n", "x".repeat(2000), tokens::github_pat(17)),
+    );
+    let out = run(dir.path(), &["scan", "--max-file-size", "1000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("skipped 1 binary and 1 over the size limit"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn utf16_files_are_transcoded_and_lines_count_in_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("one\r\ntwo\r\nkey={}\r\n", tokens::github_pat(18));
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    write(dir.path(), "settings.reg", bytes);
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(
+        out.locations(),
+        vec![("settings.reg".to_string(), 3, "github-pat".to_string())]
+    );
+    assert_eq!(out.json()[0]["column"], 5);
+}
+
+#[test]
+fn non_utf8_file_names_are_reported_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(dir.path().join(name), format!("{}\n", tokens::github_pat(19))).unwrap();
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.locations()[0].0, "caf\u{FFFD}.txt");
+}
+
+#[test]
+fn inline_allow_comments_suppress_unless_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        format!(
+            "A = \"{}\"  # leaktrap:allow\nB = \"{}\"  # gitleaks:allow\n",
+            tokens::github_pat(20),
+            tokens::github_pat(21)
+        ),
+    );
+    let out = run(dir.path(), &["scan", "--verbose"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("suppressed by an inline leaktrap:allow comment"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(run(dir.path(), &["scan", "-q", "--no-inline-allow"]).code, 1);
+}
+
+#[test]
+fn report_file_is_written_with_private_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", format!("A = \"{}\"\n", tokens::github_pat(22)));
+    let report = dir.path().join("out/report.json");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let out = run(
+        dir.path(),
+        &["scan", "a.py", "--format", "json", "-o", report.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(run(dir.path(), &["scan", "a.py", "-q", "-o", "/dev/null"]).code, 1);
+}
+
+#[test]
+fn broken_configs_name_the_file_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".leaktrap.yaml", "version: 1\nallowlist:\n  pathz: [x]\n");
+    let out = run(dir.path(), &["scan"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains(".leaktrap.yaml: line 3"), "{}", out.stderr);
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+
+    write(dir.path(), ".leaktrap.yaml", "");
+    let out = run(dir.path(), &["scan"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the config is empty"), "{}", out.stderr);
+
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        "rules:\n  - id: acme-key\n    name: Acme\n    severity: high\n    keywords: [acme_]\n    regex: 'acme_(?=x)'\n",
+    );
+    let out = run(dir.path(), &["scan"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("rules[0]: rule 'acme-key'"), "{}", out.stderr);
+    assert!(out.stderr.contains("look-around"), "{}", out.stderr);
+}
+
+#[test]
+fn user_rules_and_allowlists_from_the_config_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        "version: 1\nrules:\n  - id: acme-key\n    name: Acme key\n    severity: high\n    keywords: [acme_]\n    regex: '(acme_[a-z0-9]{16})'\nallowlist:\n  paths: ['vendor/**']\n",
+    );
+    write(dir.path(), "app.txt", "k = acme_0123456789abcdef\n");
+    write(dir.path(), "vendor/lib.txt", "k = acme_0123456789abcdef\n");
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(
+        out.locations(),
+        vec![("app.txt".to_string(), 1, "acme-key".to_string())]
+    );
+}
+
+#[test]
+fn text_report_shows_location_rule_and_redacted_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = tokens::github_pat(23);
+    write(dir.path(), "a.py", format!("x = 1\nTOKEN = \"{token}\"\n"));
+    let out = run(dir.path(), &["scan"]);
+    assert!(
+        out.stdout.starts_with("a.py:2:10: github-pat [critical]"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 | TOKEN = \"ghp_****"), "{}", out.stdout);
+    assert!(!out.stdout.contains(&token));
+    assert!(!out.stdout.contains('\x1b'), "no colour when not a terminal");
+    let colored = run(dir.path(), &["scan", "--color", "always"]);
+    assert!(colored.stdout.contains('\x1b'));
+}
+
+#[test]
+fn rules_list_and_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["rules", "list", "--format", "json"]);
+    assert_eq!(out.code, 0);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert!(list.iter().any(|r| r["id"] == "github-pat"));
+    let show = run(dir.path(), &["rules", "show", "github-pat"]);
+    assert!(show.stdout.contains("remediation:"), "{}", show.stdout);
+    assert_eq!(run(dir.path(), &["rules", "show", "nope"]).code, 2);
+}
