@@ -16,7 +16,9 @@ use crate::report;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner};
 use crate::settings::{ColorChoice, Command, ScanSettings, Settings, Target};
+use crate::source::history::{self, HistorySettings};
 use crate::source::worktree::{self, ScanRoot, WalkSettings};
+use crate::source::{git, staged};
 
 /// No findings.
 pub const EXIT_CLEAN: u8 = 0;
@@ -29,6 +31,8 @@ pub fn run(settings: &Settings) -> u8 {
         Command::RulesList { json, config } => rules_list(*json, config.as_deref()),
         Command::RulesShow { id, config } => rules_show(id, config.as_deref()),
         Command::ConfigCheck { file } => config_check(file.as_deref()),
+        Command::HookInstall { force } => crate::hook::install(*force),
+        Command::HookUninstall => crate::hook::uninstall(),
     };
     match result {
         Ok(code) => code,
@@ -54,21 +58,26 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
     let started = Instant::now();
     let output = settings.output.as_deref().map(Output::check).transpose()?;
-    let roots = match &settings.target {
-        Target::Paths(paths) => paths
-            .iter()
-            .map(|p| resolve_root(p))
-            .collect::<anyhow::Result<Vec<_>>>()?,
-        Target::Stdin => Vec::new(),
+    let mut roots = Vec::new();
+    let mut repo = None;
+    let config_root = match &settings.target {
+        Target::Paths(paths) => {
+            roots = paths
+                .iter()
+                .map(|p| resolve_root(p))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Some(roots[0].base.clone())
+        }
+        Target::Stdin => None,
+        Target::Staged => Some(git::root(repo.insert(git::open(None)?))),
+        Target::History { path, .. } => Some(git::root(repo.insert(git::open(path.as_deref())?))),
     };
-    let config_root = roots
-        .first()
-        .map(|r| r.base.clone())
-        .unwrap_or_else(|| PathBuf::from("."));
-    let config = if matches!(settings.target, Target::Stdin) && settings.config.is_none() {
-        Config::defaults()?
-    } else {
-        Config::discover(settings.config.as_deref(), &config_root)?
+    let config = match config_root {
+        Some(root) => Config::discover(settings.config.as_deref(), &root)?,
+        None => match &settings.config {
+            Some(file) => Config::load(file)?,
+            None => Config::defaults()?,
+        },
     };
     let max_file_size = settings
         .max_file_size
@@ -86,6 +95,7 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
         baseline: None,
     };
     let pipeline = Pipeline::new(scanner, filter, settings.show_secrets, max_file_size, settings.verbose);
+    let mut coverage = None;
     match &settings.target {
         Target::Paths(_) => {
             let walk = WalkSettings {
@@ -97,6 +107,23 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
             }
         }
         Target::Stdin => crate::source::stdin::scan(&pipeline)?,
+        Target::Staged => staged::scan(&pipeline, repo.as_ref().expect("opened above"))?,
+        Target::History { range, .. } => {
+            let history_settings = HistorySettings {
+                range: range.clone(),
+                threads: settings.threads,
+            };
+            let covered = history::scan(&pipeline, repo.as_ref().expect("opened above"), &history_settings)?;
+            if covered.shallow {
+                pipeline.warn("this is a shallow clone: history is truncated, so only the commits it holds were scanned (git fetch --unshallow scans the rest)");
+            }
+            if covered.commits == 0 {
+                pipeline.warn("no commits to scan (an empty repository, or an empty range)");
+            } else if covered.blobs == 0 {
+                pipeline.warn(&format!("{} commit(s) but no new blobs to scan", covered.commits));
+            }
+            coverage = Some(covered);
+        }
     }
     let (findings, stats) = pipeline.into_findings();
     let color = match settings.color {
@@ -127,7 +154,7 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
         }
     }
     if !settings.quiet {
-        eprintln!("{}", summary(&stats, findings.len(), started));
+        eprintln!("{}", summary(&stats, coverage.as_ref(), findings.len(), started));
     }
     Ok(code)
 }
@@ -149,17 +176,26 @@ fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The one-line summary on standard error.
-fn summary(stats: &Stats, findings: usize, started: Instant) -> String {
+fn summary(stats: &Stats, coverage: Option<&history::Coverage>, findings: usize, started: Instant) -> String {
     let blobs = Stats::get(&stats.blobs);
     let bytes = Stats::get(&stats.bytes);
     let binary = Stats::get(&stats.skipped_binary);
     let large = Stats::get(&stats.skipped_large);
     let errors = Stats::get(&stats.errors);
-    let mut line = format!(
-        "leaktrap: scanned {blobs} file{} ({})",
-        plural(blobs),
-        human_bytes(bytes)
-    );
+    let mut line = match coverage {
+        Some(c) => format!(
+            "leaktrap: scanned {} commit{}, {blobs} unique blob{} ({})",
+            c.commits,
+            plural(c.commits as u64),
+            plural(blobs),
+            human_bytes(bytes)
+        ),
+        None => format!(
+            "leaktrap: scanned {blobs} file{} ({})",
+            plural(blobs),
+            human_bytes(bytes)
+        ),
+    };
     if binary + large > 0 {
         line.push_str(&format!(", skipped {binary} binary and {large} over the size limit"));
     }

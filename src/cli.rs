@@ -34,6 +34,23 @@ enum CliCommand {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Install or remove the git pre-commit hook that runs `leaktrap scan --staged`.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HookCommand {
+    /// Write the pre-commit hook (an existing hook is kept and runs first).
+    Install {
+        /// Replace an existing hook instead of chaining it (it is saved as pre-commit.leaktrap-backup).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove leaktrap's hook and restore what was there before.
+    Uninstall,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,8 +102,17 @@ struct ScanArgs {
     /// Files or directories to scan (default: the current directory).
     paths: Vec<PathBuf>,
     /// Scan standard input.
-    #[arg(long, conflicts_with = "paths")]
+    #[arg(long, conflicts_with_all = ["paths", "staged", "history"])]
     stdin: bool,
+    /// Scan what the index adds relative to HEAD (for a pre-commit hook).
+    #[arg(long, conflicts_with_all = ["paths", "history"])]
+    staged: bool,
+    /// Scan every commit reachable from any ref; PATH is the repository (default: here).
+    #[arg(long)]
+    history: bool,
+    /// With --history: only commits in B and not in A (`A..B`, any revspec git accepts).
+    #[arg(long, value_name = "A..B", requires = "history")]
+    range: Option<String>,
     /// Config file (default: .leaktrap.yaml at the scanned root).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -140,6 +166,10 @@ impl Cli {
             CliCommand::Config { command } => match command {
                 ConfigCommand::Check { file } => Command::ConfigCheck { file },
             },
+            CliCommand::Hook { command } => match command {
+                HookCommand::Install { force } => Command::HookInstall { force },
+                HookCommand::Uninstall => Command::HookUninstall,
+            },
         };
         Settings { command }
     }
@@ -149,6 +179,13 @@ impl ScanArgs {
     fn into_settings(self) -> ScanSettings {
         let target = if self.stdin {
             Target::Stdin
+        } else if self.staged {
+            Target::Staged
+        } else if self.history {
+            Target::History {
+                path: self.paths.into_iter().next(),
+                range: self.range,
+            }
         } else if self.paths.is_empty() {
             Target::Paths(vec![PathBuf::from(".")])
         } else {

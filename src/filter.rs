@@ -8,7 +8,7 @@ use globset::GlobSet;
 use regex::bytes::Regex;
 
 use crate::finding::Finding;
-use crate::pipeline::AddedLines;
+use crate::pipeline::ChangeScope;
 use crate::rules::Rule;
 use crate::scan::Match;
 use crate::source::Origin;
@@ -71,14 +71,23 @@ impl Filter {
         origin: &Origin,
         first_line: &[u8],
         finding: &Finding,
-        added: Option<&AddedLines>,
+        change: Option<&ChangeScope>,
     ) -> Option<DropReason> {
         let secret = &m.secret;
         let lower_secret = String::from_utf8_lossy(secret).to_ascii_lowercase();
-        if let Some(added) = added
-            && added.range(finding.line..=finding.end_line).next().is_none()
-        {
-            return Some(DropReason::NotAdded);
+        if let Some(change) = change {
+            let added = if rule.is_path_rule() {
+                change.new_path
+            } else {
+                change
+                    .added_lines
+                    .range(finding.line..=finding.end_line)
+                    .next()
+                    .is_some()
+            };
+            if !added {
+                return Some(DropReason::NotAdded);
+            }
         }
         if rule.allowlist.regexes.iter().any(|r| r.is_match(secret))
             || rule

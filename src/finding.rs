@@ -37,6 +37,10 @@ pub struct Finding {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub also_at: Option<Vec<String>>,
+    /// The secret itself, kept in memory only (never serialised) for history's dedup of a
+    /// secret carried across file versions.
+    #[serde(skip)]
+    pub raw_secret: Vec<u8>,
 }
 
 impl Finding {
@@ -224,6 +228,7 @@ impl<'a> BlobText<'a> {
             date: commit.map(|c| c.date.clone()),
             message: commit.map(|c| c.message.clone()),
             also_at: commit.map(|_| Vec::new()),
+            raw_secret: m.secret.clone(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod filter;
 pub mod finding;
+pub mod hook;
 pub mod pipeline;
 pub mod report;
 pub mod rules;

@@ -34,8 +34,13 @@ fn bump(counter: &AtomicU64, by: u64) {
     counter.fetch_add(by, Ordering::Relaxed);
 }
 
-/// Lines of a blob that the change being scanned adds (1-based), for `--staged`.
-pub type AddedLines = std::collections::BTreeSet<usize>;
+/// What the change being scanned (`--staged`) adds to one file: its new lines (1-based), and
+/// whether the path itself is new (added, renamed or copied), which is what path rules report.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeScope {
+    pub added_lines: std::collections::BTreeSet<usize>,
+    pub new_path: bool,
+}
 
 pub struct Pipeline {
     pub scanner: Scanner,
@@ -78,8 +83,8 @@ impl Pipeline {
         }
     }
 
-    /// Scans a blob and returns its findings; `added` limits them to findings touching those lines.
-    pub fn findings_in(&self, bytes: &[u8], origin: &Origin, added: Option<&AddedLines>) -> Vec<Finding> {
+    /// Scans a blob and returns its findings; `change` keeps only what the change adds.
+    pub fn findings_in(&self, bytes: &[u8], origin: &Origin, change: Option<&ChangeScope>) -> Vec<Finding> {
         bump(&self.stats.blobs, 1);
         bump(&self.stats.bytes, bytes.len() as u64);
         let path_matches = self.scanner.scan_path(&origin.path);
@@ -88,7 +93,7 @@ impl Pipeline {
             Ok(Content::Binary) => bump(&self.stats.skipped_binary, 1),
             Ok(Content::Text { text, matches }) => {
                 if !matches.is_empty() {
-                    found.extend(self.content_findings(&text, &matches, origin, added));
+                    found.extend(self.content_findings(&text, &matches, origin, change));
                 }
             }
             Err(message) => self.error(&format!("{}: {message}", origin.path)),
@@ -127,7 +132,7 @@ impl Pipeline {
         text: &[u8],
         matches: &[Match],
         origin: &Origin,
-        added: Option<&AddedLines>,
+        change: Option<&ChangeScope>,
     ) -> Vec<Finding> {
         let blob = BlobText::new(text, matches);
         matches
@@ -135,7 +140,7 @@ impl Pipeline {
             .filter_map(|m| {
                 let rule = &self.scanner.rules.rules[m.rule];
                 let finding = blob.finding(rule, m, origin, self.show_secrets);
-                self.accept(rule, m, origin, blob.first_line(m), &finding, added)
+                self.accept(rule, m, origin, blob.first_line(m), &finding, change)
                     .then_some(finding)
             })
             .collect()
@@ -149,9 +154,9 @@ impl Pipeline {
         origin: &Origin,
         first_line: &[u8],
         finding: &Finding,
-        added: Option<&AddedLines>,
+        change: Option<&ChangeScope>,
     ) -> bool {
-        let reason = self.filter.verdict(rule, m, origin, first_line, finding, added);
+        let reason = self.filter.verdict(rule, m, origin, first_line, finding, change);
         match reason {
             None => true,
             Some(reason) => {

@@ -16,6 +16,8 @@ pub enum Command {
     RulesList { json: bool, config: Option<PathBuf> },
     RulesShow { id: String, config: Option<PathBuf> },
     ConfigCheck { file: Option<PathBuf> },
+    HookInstall { force: bool },
+    HookUninstall,
 }
 
 /// What a scan reads.
@@ -23,6 +25,13 @@ pub enum Command {
 pub enum Target {
     Paths(Vec<PathBuf>),
     Stdin,
+    /// What the index adds relative to HEAD (pre-commit).
+    Staged,
+    /// Commits of a repository (`path`, else the one git would use here), all refs or a range.
+    History {
+        path: Option<PathBuf>,
+        range: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,6 +102,18 @@ impl Rule {
         self.check == Some(Check::GenericSecret) || self.id.starts_with("generic-")
     }
 
+    /// Which rule reports a secret several rules match: 0 for a provider's own token format,
+    /// 1 for a credential known by its context (a password in a connection URL), 2 for generic.
+    pub fn precedence(&self) -> u8 {
+        if self.is_generic() {
+            2
+        } else if self.check == Some(Check::UrlPassword) {
+            1
+        } else {
+            0
+        }
+    }
+
     /// The compiled regex, built on first use.
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.regex

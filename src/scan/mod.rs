@@ -117,7 +117,7 @@ impl Scanner {
     }
 
     /// Overlapping matches of one secret are reported once: a provider rule beats a generic
-    /// one, a raw match a decoded one, a longer span a shorter one, an earlier rule a later one.
+    /// one (see `Rule::precedence`), a raw match a decoded one, a longer span a shorter one, an earlier rule a later one.
     fn one_per_secret(&self, mut matches: Vec<Match>) -> Vec<Match> {
         if matches.len() < 2 {
             return matches;
@@ -125,7 +125,7 @@ impl Scanner {
         let rank = |m: &Match| {
             let rule = &self.rules.rules[m.rule];
             (
-                rule.is_generic(),
+                rule.precedence(),
                 m.decoded.is_some(),
                 usize::MAX - (m.end - m.start),
                 m.rule,

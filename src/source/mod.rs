@@ -1,6 +1,9 @@
 //! Sources turn what the user points at into blobs with provenance (`Origin`): a work tree, the
 //! index (`--staged`), a repository's history, or standard input.
 
+pub mod git;
+pub mod history;
+pub mod staged;
 pub mod stdin;
 pub mod worktree;
 

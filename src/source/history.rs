@@ -1,0 +1,407 @@
+//! `--history`: every commit reachable from any ref (or those of `--range`), parents first. Each
+//! commit's tree is walked, skipping subtrees already seen, so every unique tree is read once and
+//! the first commit whose tree holds a blob is the one that introduced it (including content
+//! first written in a merge's conflict resolution). Unique blobs are then scanned once each, in
+//! parallel with one repository handle per worker, and commit metadata is resolved only for
+//! blobs that have findings.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode};
+use rayon::prelude::*;
+
+use crate::finding::Finding;
+use crate::pipeline::Pipeline;
+use crate::source::git::{commit_info, display_path};
+use crate::source::{CommitInfo, Origin, SourceKind};
+
+/// How to walk history.
+#[derive(Debug, Clone)]
+pub struct HistorySettings {
+    /// `A..B` (or any revspec git accepts); `None` for every ref.
+    pub range: Option<String>,
+    pub threads: usize,
+}
+
+/// What a history scan covered, for the summary and its warnings.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    pub commits: usize,
+    pub blobs: usize,
+    pub shallow: bool,
+}
+
+/// A unique blob and where it first appeared.
+struct BlobJob {
+    oid: Oid,
+    path: String,
+    /// Index into the ordered commit list.
+    commit: usize,
+    also_at: Vec<String>,
+}
+
+pub fn scan(pipeline: &Pipeline, repo: &Repository, settings: &HistorySettings) -> anyhow::Result<Coverage> {
+    let commits = list_commits(repo, settings.range.as_deref())?;
+    let mut walker = TreeWalker::default();
+    if settings.range.is_some() {
+        walker.seed_with_boundary(pipeline, repo, &commits);
+    }
+    for (index, &oid) in commits.iter().enumerate() {
+        match repo.find_commit(oid).and_then(|c| c.tree()) {
+            Ok(tree) => walker.walk(pipeline, repo, &tree, index, &oid),
+            Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
+        }
+    }
+    let TreeWalker {
+        jobs, boundary_paths, ..
+    } = walker;
+    let coverage = Coverage {
+        commits: commits.len(),
+        blobs: jobs.len(),
+        shallow: repo.is_shallow(),
+    };
+    let found = scan_blobs(pipeline, repo, &jobs, &commits, settings.threads)?;
+    let found = first_appearances(repo, found, &jobs, &boundary_paths);
+    pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, &commits));
+    Ok(coverage)
+}
+
+/// Commits to scan, parents before children.
+fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oid>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    match range {
+        Some(spec) => {
+            let parsed = repo.revparse(spec).map_err(|e| {
+                anyhow::anyhow!(
+                    "--range {spec}: {}\nhint: use A..B, e.g. origin/main..HEAD",
+                    e.message()
+                )
+            })?;
+            let peel = |object: Option<&git2::Object>| -> anyhow::Result<Option<Oid>> {
+                object
+                    .map(|o| o.peel_to_commit().map(|c| c.id()))
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--range {spec}: {}", e.message()))
+            };
+            let from = peel(parsed.from())?;
+            let to = peel(parsed.to())?;
+            let mode = parsed.mode();
+            if mode.contains(git2::RevparseMode::MERGE_BASE) {
+                let (a, b) = (from.unwrap(), to.unwrap());
+                walk.push(a)?;
+                walk.push(b)?;
+                walk.hide(repo.merge_base(a, b)?)?;
+            } else if mode.contains(git2::RevparseMode::RANGE) {
+                if let Some(from) = from {
+                    walk.hide(from)?;
+                }
+                if let Some(to) = to {
+                    walk.push(to)?;
+                }
+            } else if let Some(single) = from {
+                walk.push(single)?;
+            }
+        }
+        None => {
+            walk.push_glob("refs/*")?;
+            if let Ok(head) = repo.head()
+                && let Some(oid) = head.target()
+                && repo.find_commit(oid).is_ok()
+            {
+                walk.push(oid)?;
+            }
+        }
+    }
+    walk.map(|oid| oid.map_err(|e| anyhow::anyhow!("walking history failed: {}", e.message())))
+        .collect()
+}
+
+#[derive(Default)]
+struct TreeWalker {
+    seen_trees: HashSet<Oid>,
+    first_sighting: HashMap<Oid, usize>,
+    /// Blobs present before a `--range`: known, not scanned.
+    known_blobs: HashSet<Oid>,
+    /// Paths and blobs just before a `--range`, to tell a secret the range adds from one it
+    /// only carries along in an edited file.
+    boundary_paths: HashMap<String, Vec<Oid>>,
+    jobs: Vec<BlobJob>,
+}
+
+impl TreeWalker {
+    /// For a range, everything in the trees of the commits just outside it is already known, so
+    /// only what the range itself introduces is scanned.
+    fn seed_with_boundary(&mut self, pipeline: &Pipeline, repo: &Repository, commits: &[Oid]) {
+        let inside: HashSet<Oid> = commits.iter().copied().collect();
+        let mut boundary: Vec<Oid> = Vec::new();
+        for &oid in commits {
+            if let Ok(commit) = repo.find_commit(oid) {
+                boundary.extend(commit.parent_ids().filter(|p| !inside.contains(p)));
+            }
+        }
+        boundary.sort();
+        boundary.dedup();
+        for oid in boundary {
+            let Ok(tree) = repo.find_commit(oid).and_then(|c| c.tree()) else {
+                continue;
+            };
+            let seen_trees = &mut self.seen_trees;
+            let known = &mut self.known_blobs;
+            let paths = &mut self.boundary_paths;
+            seen_trees.insert(tree.id());
+            // Every boundary tree is walked whole (not skipping seen subtrees) so that each of
+            // its paths is recorded.
+            let result = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Tree) {
+                    seen_trees.insert(entry.id());
+                } else if entry.kind() == Some(ObjectType::Blob) {
+                    known.insert(entry.id());
+                    let path = format!("{dir}{}", display_path(entry.name_bytes()));
+                    paths.entry(path).or_default().push(entry.id());
+                }
+                git2::TreeWalkResult::Ok
+            });
+            if let Err(e) = result {
+                pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message()));
+            }
+        }
+    }
+
+    /// Records the blobs of `tree` not seen before, at `commit`.
+    fn walk(&mut self, pipeline: &Pipeline, repo: &Repository, tree: &git2::Tree, commit: usize, commit_id: &Oid) {
+        if !self.seen_trees.insert(tree.id()) {
+            return;
+        }
+        let mut path = Vec::new();
+        self.walk_tree(pipeline, repo, tree, commit, commit_id, &mut path);
+    }
+
+    fn walk_tree(
+        &mut self,
+        pipeline: &Pipeline,
+        repo: &Repository,
+        tree: &git2::Tree,
+        commit: usize,
+        commit_id: &Oid,
+        path: &mut Vec<u8>,
+    ) {
+        for entry in tree.iter() {
+            let before = path.len();
+            path.extend_from_slice(entry.name_bytes());
+            match entry.kind() {
+                Some(ObjectType::Tree) if self.seen_trees.insert(entry.id()) => match repo.find_tree(entry.id()) {
+                    Ok(subtree) => {
+                        path.push(b'/');
+                        self.walk_tree(pipeline, repo, &subtree, commit, commit_id, path);
+                    }
+                    Err(e) => pipeline.error(&format!(
+                        "commit {commit_id}: tree {} at {} is missing or corrupt: {}",
+                        entry.id(),
+                        display_path(path),
+                        e.message()
+                    )),
+                },
+                Some(ObjectType::Blob) => self.sighting(entry.id(), path, commit),
+                // Submodule commits and anything else are not content of this repository.
+                _ => {}
+            }
+            path.truncate(before);
+        }
+    }
+
+    fn sighting(&mut self, oid: Oid, path: &[u8], commit: usize) {
+        if self.known_blobs.contains(&oid) {
+            return;
+        }
+        match self.first_sighting.get(&oid) {
+            Some(&job) => {
+                let job = &mut self.jobs[job];
+                if job.path.as_bytes() != path && job.also_at.len() < MAX_ALSO_AT {
+                    let path = display_path(path);
+                    if !job.also_at.contains(&path) {
+                        job.also_at.push(path);
+                    }
+                }
+            }
+            None => {
+                self.first_sighting.insert(oid, self.jobs.len());
+                self.jobs.push(BlobJob {
+                    oid,
+                    path: display_path(path),
+                    commit,
+                    also_at: Vec::new(),
+                });
+            }
+        }
+    }
+}
+
+/// A blob copied to many paths lists at most this many others.
+const MAX_ALSO_AT: usize = 20;
+
+/// Scans every unique blob once, in parallel; returns the findings per job index.
+fn scan_blobs(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    jobs: &[BlobJob],
+    commits: &[Oid],
+    threads: usize,
+) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {
+    let git_dir = repo.path().to_path_buf();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+    let found = pool.install(|| {
+        jobs.par_iter()
+            .enumerate()
+            .map_init(
+                || Repository::open(&git_dir).ok(),
+                |repo, (index, job)| {
+                    let Some(repo) = repo else {
+                        pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
+                        return (index, Vec::new());
+                    };
+                    let commit = Arc::new(CommitInfo {
+                        id: commits[job.commit].to_string(),
+                        author: String::new(),
+                        email: String::new(),
+                        date: String::new(),
+                        message: String::new(),
+                    });
+                    let origin = Origin {
+                        path: job.path.clone(),
+                        source: SourceKind::History,
+                        commit: Some(commit),
+                    };
+                    (index, scan_one(pipeline, repo, job, &origin))
+                },
+            )
+            .filter(|(_, found)| !found.is_empty())
+            .collect::<Vec<_>>()
+    });
+    Ok(found)
+}
+
+fn scan_one(pipeline: &Pipeline, repo: &Repository, job: &BlobJob, origin: &Origin) -> Vec<Finding> {
+    let header = repo.odb().and_then(|odb| odb.read_header(job.oid));
+    match header {
+        Ok((size, _)) if size as u64 > pipeline.max_file_size => {
+            pipeline.skip_too_large(origin, size as u64);
+            return Vec::new();
+        }
+        Ok(_) => {}
+        Err(e) => {
+            pipeline.error(&format!(
+                "{}: blob {} is missing or corrupt: {}",
+                job.path,
+                job.oid,
+                e.message()
+            ));
+            return Vec::new();
+        }
+    }
+    match repo.find_blob(job.oid) {
+        Ok(blob) => pipeline.findings_in(blob.content(), origin, None),
+        Err(e) => {
+            pipeline.error(&format!(
+                "{}: blob {} is missing or corrupt: {}",
+                job.path,
+                job.oid,
+                e.message()
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// A secret carried from one version of a file into the next is reported once, where it first
+/// appeared: later blobs with the same fingerprint (rule, path, secret) only add their other
+/// paths to `also_at`; findings of a `--range` whose file held the same secret just before the
+/// range are dropped. Fills in `also_at`.
+fn first_appearances(
+    repo: &Repository,
+    found: Vec<(usize, Vec<Finding>)>,
+    jobs: &[BlobJob],
+    boundary_paths: &HashMap<String, Vec<Oid>>,
+) -> Vec<(usize, Vec<Finding>)> {
+    let mut kept_at: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut out: Vec<(usize, Vec<Finding>)> = Vec::with_capacity(found.len());
+    for (index, findings) in found {
+        let job = &jobs[index];
+        let before_range: Vec<Vec<u8>> = boundary_paths
+            .get(&job.path)
+            .map(|oids| {
+                oids.iter()
+                    .filter_map(|oid| repo.find_blob(*oid).ok().map(|b| b.content().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut kept = Vec::new();
+        for mut finding in findings {
+            let carried_into_range = !finding.raw_secret.is_empty()
+                && before_range
+                    .iter()
+                    .any(|old| memchr::memmem::find(old, &finding.raw_secret).is_some());
+            if carried_into_range {
+                continue;
+            }
+            match kept_at.get(&finding.fingerprint) {
+                Some(&(slot, position)) if out[slot].0 != index => {
+                    let also = out[slot].1[position].also_at.get_or_insert_with(Vec::new);
+                    for path in &job.also_at {
+                        if !also.contains(path) && *path != finding.path {
+                            also.push(path.clone());
+                        }
+                    }
+                }
+                _ => {
+                    kept_at.insert(finding.fingerprint.clone(), (out.len(), kept.len()));
+                    finding.also_at = Some(job.also_at.clone());
+                    kept.push(finding);
+                }
+            }
+        }
+        if !kept.is_empty() {
+            out.push((index, kept));
+        }
+    }
+    out
+}
+
+/// Fills in author, email, date and message (read once per commit) and `also_at`.
+fn attach_provenance(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    found: Vec<(usize, Vec<Finding>)>,
+    jobs: &[BlobJob],
+    commits: &[Oid],
+) -> Vec<Finding> {
+    let mut infos: HashMap<usize, Option<CommitInfo>> = HashMap::new();
+    let mut out = Vec::new();
+    for (index, findings) in found {
+        let job = &jobs[index];
+        let info = infos
+            .entry(job.commit)
+            .or_insert_with(|| match repo.find_commit(commits[job.commit]) {
+                Ok(commit) => Some(commit_info(&commit)),
+                Err(e) => {
+                    pipeline.error(&format!(
+                        "commit {}: cannot be read: {}",
+                        commits[job.commit],
+                        e.message()
+                    ));
+                    None
+                }
+            });
+        for mut finding in findings {
+            if let Some(info) = info {
+                finding.author = Some(info.author.clone());
+                finding.email = Some(info.email.clone());
+                finding.date = Some(info.date.clone());
+                finding.message = Some(info.message.clone());
+            }
+            out.push(finding);
+        }
+    }
+    out
+}
