@@ -113,7 +113,22 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
                 range: range.clone(),
                 threads: settings.threads,
             };
-            let covered = history::scan(&pipeline, repo.as_ref().expect("opened above"), &history_settings)?;
+            let progress = history::Progress::default();
+            let show_progress = !settings.quiet && std::io::stderr().is_terminal();
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let covered = std::thread::scope(|scope| {
+                if show_progress {
+                    scope.spawn(|| progress_display(&pipeline, &progress, &done, started));
+                }
+                let result = history::scan(
+                    &pipeline,
+                    repo.as_ref().expect("opened above"),
+                    &history_settings,
+                    &progress,
+                );
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                result
+            })?;
             if covered.shallow {
                 pipeline.warn("this is a shallow clone: history is truncated, so only the commits it holds were scanned (git fetch --unshallow scans the rest)");
             }
@@ -157,6 +172,42 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
         eprintln!("{}", summary(&stats, coverage.as_ref(), findings.len(), started));
     }
     Ok(code)
+}
+
+/// A one-line progress display on a terminal's standard error, redrawn a few times a second.
+fn progress_display(
+    pipeline: &Pipeline,
+    progress: &history::Progress,
+    done: &std::sync::atomic::AtomicBool,
+    started: Instant,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut drawn = false;
+    while !done.load(Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let blobs_total = progress.blobs_total.load(Relaxed);
+        let line = if blobs_total == 0 {
+            format!(
+                "walking commits {}/{}",
+                progress.commits_walked.load(Relaxed),
+                progress.commits_total.load(Relaxed)
+            )
+        } else {
+            let bytes = Stats::get(&pipeline.stats.bytes);
+            let rate = bytes as f64 / started.elapsed().as_secs_f64().max(0.001);
+            format!(
+                "scanning blobs {}/{blobs_total}, {} ({}/s)",
+                Stats::get(&pipeline.stats.blobs),
+                human_bytes(bytes),
+                human_bytes(rate as u64)
+            )
+        };
+        eprint!("\r\x1b[2K{line}");
+        drawn = true;
+    }
+    if drawn {
+        eprint!("\r\x1b[2K");
+    }
 }
 
 fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {

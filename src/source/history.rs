@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode};
 use rayon::prelude::*;
@@ -41,13 +42,28 @@ struct BlobJob {
     also_at: Vec<String>,
 }
 
-pub fn scan(pipeline: &Pipeline, repo: &Repository, settings: &HistorySettings) -> anyhow::Result<Coverage> {
+/// Counters a progress display reads while a history scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub commits_total: AtomicUsize,
+    pub commits_walked: AtomicUsize,
+    pub blobs_total: AtomicUsize,
+}
+
+pub fn scan(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    settings: &HistorySettings,
+    progress: &Progress,
+) -> anyhow::Result<Coverage> {
     let commits = list_commits(repo, settings.range.as_deref())?;
+    progress.commits_total.store(commits.len(), Ordering::Relaxed);
     let mut walker = TreeWalker::default();
     if settings.range.is_some() {
         walker.seed_with_boundary(pipeline, repo, &commits);
     }
     for (index, &oid) in commits.iter().enumerate() {
+        progress.commits_walked.store(index + 1, Ordering::Relaxed);
         match repo.find_commit(oid).and_then(|c| c.tree()) {
             Ok(tree) => walker.walk(pipeline, repo, &tree, index, &oid),
             Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
@@ -56,6 +72,7 @@ pub fn scan(pipeline: &Pipeline, repo: &Repository, settings: &HistorySettings) 
     let TreeWalker {
         jobs, boundary_paths, ..
     } = walker;
+    progress.blobs_total.store(jobs.len(), Ordering::Relaxed);
     let coverage = Coverage {
         commits: commits.len(),
         blobs: jobs.len(),
