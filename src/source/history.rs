@@ -56,6 +56,7 @@ pub fn scan(
     settings: &HistorySettings,
     progress: &Progress,
 ) -> anyhow::Result<Coverage> {
+    let walk_started = std::time::Instant::now();
     let commits = list_commits(repo, settings.range.as_deref())?;
     progress.commits_total.store(commits.len(), Ordering::Relaxed);
     let mut walker = TreeWalker::default();
@@ -73,6 +74,14 @@ pub fn scan(
         jobs, boundary_paths, ..
     } = walker;
     progress.blobs_total.store(jobs.len(), Ordering::Relaxed);
+    if pipeline.verbose {
+        pipeline.note(&format!(
+            "walked {} commits to {} unique blobs in {:.2}s",
+            commits.len(),
+            jobs.len(),
+            walk_started.elapsed().as_secs_f64()
+        ));
+    }
     let coverage = Coverage {
         commits: commits.len(),
         blobs: jobs.len(),
@@ -363,7 +372,8 @@ fn first_appearances(
                 continue;
             }
             match kept_at.get(&finding.fingerprint) {
-                Some(&(slot, position)) if out[slot].0 != index => {
+                // Kept from an earlier blob (not this one, which may hold the secret twice).
+                Some(&(slot, position)) if slot < out.len() => {
                     let also = out[slot].1[position].also_at.get_or_insert_with(Vec::new);
                     for path in &job.also_at {
                         if !also.contains(path) && *path != finding.path {
