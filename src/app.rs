@@ -434,6 +434,11 @@ fn rules_show(id: &str, config: Option<&Path>) -> anyhow::Result<u8> {
             r.keywords.join(", "),
             r.regex_source
         ));
+        let reach = match r.max_match_len() {
+            Some(n) => format!("{n} bytes around each keyword"),
+            None => "the whole file (the regex's match length is unbounded)".to_string(),
+        };
+        out.push_str(&format!("  searched: {reach}\n"));
     }
     for reference in &r.references {
         out.push_str(&format!("  reference: {reference}\n"));

@@ -74,7 +74,7 @@ pub struct Rule {
     pub remediation: String,
     pub keywords: Vec<String>,
     pub regex_source: String,
-    regex: OnceLock<Result<Regex, String>>,
+    regex: OnceLock<Result<CompiledRegex, String>>,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
     pub check: Option<Check>,
@@ -116,8 +116,18 @@ impl Rule {
 
     /// The compiled regex, built on first use.
     pub fn regex(&self) -> Result<&Regex, &str> {
+        self.compiled().map(|c| &c.regex)
+    }
+
+    /// The longest text the regex can match, when bounded: the matcher then only searches that
+    /// far around each keyword instead of the whole blob.
+    pub fn max_match_len(&self) -> Option<usize> {
+        self.compiled().ok().and_then(|c| c.max_len)
+    }
+
+    fn compiled(&self) -> Result<&CompiledRegex, &str> {
         self.regex
-            .get_or_init(|| compile_regex(&self.regex_source))
+            .get_or_init(|| CompiledRegex::new(&self.regex_source))
             .as_ref()
             .map_err(|e| e.as_str())
     }
@@ -128,6 +138,27 @@ impl Rule {
             Some(globs) => globs.is_match(path) && !self.path_allowlist.as_ref().is_some_and(|a| a.is_match(path)),
             None => false,
         }
+    }
+}
+
+/// A rule's regex with what the matcher needs to know about it.
+#[derive(Debug)]
+struct CompiledRegex {
+    regex: Regex,
+    max_len: Option<usize>,
+}
+
+impl CompiledRegex {
+    fn new(source: &str) -> Result<CompiledRegex, String> {
+        let regex = compile_regex(source)?;
+        let max_len = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(source)
+            .ok()
+            .and_then(|hir| hir.properties().maximum_len());
+        Ok(CompiledRegex { regex, max_len })
     }
 }
 
@@ -212,17 +243,17 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
     let secret_group = syntax.secret_group.unwrap_or(1);
     let regex = OnceLock::new();
     if has_regex && trust == Trust::User {
-        let compiled = compile_regex(&regex_source).map_err(|e| {
+        let compiled = CompiledRegex::new(&regex_source).map_err(|e| {
             err(
                 format!("the regex does not compile: {e}"),
                 "leaktrap uses Rust regex syntax (no look-around, no backreferences); fix the pattern",
             )
         })?;
-        if secret_group >= compiled.captures_len() {
+        if secret_group >= compiled.regex.captures_len() {
             return Err(err(
                 format!(
                     "secret_group is {secret_group} but the regex has only {} capture group(s)",
-                    compiled.captures_len() - 1
+                    compiled.regex.captures_len() - 1
                 ),
                 "wrap the secret in ( ) or set `secret_group` to an existing group",
             ));

@@ -16,6 +16,7 @@ pub fn run_rule(
     rule_index: usize,
     rule: &Rule,
     text: &[u8],
+    windows: &[(usize, usize)],
     path: &str,
     out: &mut Vec<Match>,
     rejected: &mut Vec<(usize, usize)>,
@@ -25,33 +26,58 @@ pub fn run_rule(
         .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
     let key_group = regex.capture_names().position(|n| n == Some("key"));
     let mut locations = regex.capture_locations();
-    let mut at = 0;
-    while at <= text.len() {
-        let Some(whole) = regex.captures_read_at(&mut locations, text, at) else {
-            break;
-        };
-        let next = match locations.get(rule.secret_group) {
-            Some((start, end)) if end > start => {
-                let secret = &text[start..end];
-                let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
-                if confirmed(rule, secret, &CheckContext { key, path }) {
-                    out.push(Match {
-                        rule: rule_index,
-                        start,
-                        end,
-                        secret: secret.to_vec(),
-                        decoded: None,
-                    });
-                } else if !rule.is_generic() {
-                    rejected.push((start, end));
+    for &(window_start, window_end) in windows {
+        // The text before the window stays visible to the regex as context; after it, nothing
+        // is needed, since no match reaches past a window (see `windows`).
+        let haystack = &text[..window_end];
+        let mut at = window_start;
+        while at <= haystack.len() {
+            let Some(whole) = regex.captures_read_at(&mut locations, haystack, at) else {
+                break;
+            };
+            let next = match locations.get(rule.secret_group) {
+                Some((start, end)) if end > start => {
+                    let secret = &text[start..end];
+                    let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
+                    if confirmed(rule, secret, &CheckContext { key, path }) {
+                        out.push(Match {
+                            rule: rule_index,
+                            start,
+                            end,
+                            secret: secret.to_vec(),
+                            decoded: None,
+                        });
+                    } else if !rule.is_generic() {
+                        rejected.push((start, end));
+                    }
+                    end
                 }
-                end
-            }
-            _ => whole.end(),
-        };
-        at = if next > at { next } else { at + 1 };
+                _ => whole.end(),
+            };
+            at = if next > at { next } else { at + 1 };
+        }
     }
     Ok(())
+}
+
+/// Where to run a rule's regex: around each keyword hit, as far as the longest possible match
+/// reaches, merged where they overlap; the whole text when the match length is unbounded or the
+/// prefilter is off. Every match contains a keyword (the rules' contract), so it lies inside
+/// the window of that keyword, and the windowed search finds exactly what a whole-text search
+/// would.
+pub fn windows(rule: &Rule, len: usize, keyword_hits: Option<&[(usize, usize)]>) -> Vec<(usize, usize)> {
+    let (Some(hits), Some(reach)) = (keyword_hits, rule.max_match_len()) else {
+        return vec![(0, len)];
+    };
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &(start, end) in hits {
+        let window = (start.saturating_sub(reach), (end + reach).min(len));
+        match windows.last_mut() {
+            Some(last) if window.0 <= last.1 => last.1 = last.1.max(window.1),
+            _ => windows.push(window),
+        }
+    }
+    windows
 }
 
 /// Entropy and structural checks; the rule's regex already matched.

@@ -97,16 +97,25 @@ impl Scanner {
 
     /// Runs the candidate rules over text and keeps one match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
-        let candidates = if self.options.prefilter {
-            self.prefilter.candidates(text)
+        let candidates: Vec<(usize, Option<Vec<(usize, usize)>>)> = if self.options.prefilter {
+            self.prefilter
+                .candidates(text)
+                .into_iter()
+                .map(|(rule, hits)| (rule, Some(hits)))
+                .collect()
         } else {
-            self.prefilter.all_content_rules()
+            self.prefilter
+                .all_content_rules()
+                .into_iter()
+                .map(|rule| (rule, None))
+                .collect()
         };
         let mut matches = Vec::new();
         let mut rejected = Vec::new();
-        for rule_index in candidates {
+        for (rule_index, keyword_hits) in candidates {
             let rule = &self.rules.rules[rule_index];
-            matcher::run_rule(rule_index, rule, text, path, &mut matches, &mut rejected)?;
+            let windows = matcher::windows(rule, text.len(), keyword_hits.as_deref());
+            matcher::run_rule(rule_index, rule, text, &windows, path, &mut matches, &mut rejected)?;
         }
         if !rejected.is_empty() {
             matches.retain(|m| {

@@ -1,7 +1,7 @@
 //! One case-insensitive Aho-Corasick pass over all content rules' keywords picks the rules whose
 //! regexes are worth running on a blob. A blob with no keyword costs this one linear pass.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::rules::RuleSet;
 
@@ -40,6 +40,7 @@ impl Prefilter {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&keywords)
                     .expect("keyword automaton builds from plain literals"),
             )
@@ -52,28 +53,31 @@ impl Prefilter {
         }
     }
 
-    /// The content rules to run on `haystack`, in rule order.
-    pub fn candidates(&self, haystack: &[u8]) -> Vec<usize> {
+    /// The content rules to run on `haystack`, in rule order, each with the spans where its
+    /// keywords occur (sorted), so its regex need only look around them.
+    pub fn candidates(&self, haystack: &[u8]) -> Vec<(usize, Vec<(usize, usize)>)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        let mut wanted = vec![false; self.rule_count];
-        let mut patterns_seen = vec![false; self.rules_of_keyword.len()];
-        let mut remaining = self.rules_of_keyword.len();
+        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules_of_keyword.len()];
         for hit in automaton.find_overlapping_iter(haystack) {
-            let pattern = hit.pattern().as_usize();
-            if !patterns_seen[pattern] {
-                patterns_seen[pattern] = true;
-                for &rule in &self.rules_of_keyword[pattern] {
-                    wanted[rule] = true;
-                }
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
-                }
+            hits[hit.pattern().as_usize()].push((hit.start(), hit.end()));
+        }
+        let mut per_rule: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rule_count];
+        for (pattern, spans) in hits.iter().enumerate().filter(|(_, spans)| !spans.is_empty()) {
+            for &rule in &self.rules_of_keyword[pattern] {
+                per_rule[rule].extend_from_slice(spans);
             }
         }
-        (0..self.rule_count).filter(|&i| wanted[i]).collect()
+        per_rule
+            .into_iter()
+            .enumerate()
+            .filter(|(_, spans)| !spans.is_empty())
+            .map(|(rule, mut spans)| {
+                spans.sort_unstable();
+                (rule, spans)
+            })
+            .collect()
     }
 
     /// Every content rule, for running with the prefilter turned off.
