@@ -14,6 +14,9 @@ use prefilter::Prefilter;
 
 pub use text::{is_binary, transcode_utf16};
 
+/// Byte spans where a rule's keywords occur in a text.
+pub type KeywordHits = Vec<(usize, usize)>;
+
 /// A confirmed secret in a blob's (possibly transcoded) text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -97,7 +100,7 @@ impl Scanner {
 
     /// Runs the candidate rules over text and keeps one match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
-        let candidates: Vec<(usize, Option<Vec<(usize, usize)>>)> = if self.options.prefilter {
+        let candidates: Vec<(usize, Option<KeywordHits>)> = if self.options.prefilter {
             self.prefilter
                 .candidates(text)
                 .into_iter()
