@@ -44,7 +44,8 @@ echo
 # The staged use: a throwaway clone with 20 files changed and staged.
 if [[ " $uses " == *" staged "* ]]; then
   git clone -q --no-local --shared "$corpus" "$staged_repo"
-  git -C "$staged_repo" ls-files '*.c' | head -20 | while read -r f; do echo "/* bench $RANDOM */" >> "$staged_repo/$f"; done
+  mapfile -t sources < <(git -C "$staged_repo" ls-files '*.c')
+  for f in "${sources[@]:0:20}"; do echo "/* bench $RANDOM */" >> "$staged_repo/$f"; done
   git -C "$staged_repo" add -A
 fi
 

@@ -28,9 +28,11 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(settings: &Settings) -> u8 {
     let result = match &settings.command {
         Command::Scan(scan_settings) => scan(scan_settings),
+        Command::Baseline(scan_settings) => baseline(scan_settings),
         Command::RulesList { json, config } => rules_list(*json, config.as_deref()),
         Command::RulesShow { id, config } => rules_show(id, config.as_deref()),
         Command::ConfigCheck { file } => config_check(file.as_deref()),
+        Command::ConfigInit => config_init(),
         Command::HookInstall { force } => crate::hook::install(*force),
         Command::HookUninstall => crate::hook::uninstall(),
     };
@@ -55,9 +57,101 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// What a scan collected, before it is reported.
+struct Collected {
+    findings: Vec<crate::finding::Finding>,
+    stats: Stats,
+    scanner: Scanner,
+    coverage: Option<history::Coverage>,
+    stale_baseline: Vec<crate::baseline::BaselineEntry>,
+}
+
 fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
     let started = Instant::now();
     let output = settings.output.as_deref().map(Output::check).transpose()?;
+    let collected = collect(settings, started)?;
+    let color = match settings.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let rendered = report::render(settings.format, &collected.findings, color, &collected.scanner.rules);
+    let code = if Stats::get(&collected.stats.errors) > 0 {
+        EXIT_ERROR
+    } else if collected.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        settings.exit_code
+    };
+    match output {
+        Some(output) => output.write(&rendered)?,
+        None => {
+            if let Err(e) = write_stdout(&rendered) {
+                if e.kind() == ErrorKind::BrokenPipe {
+                    return Ok(code);
+                }
+                return Err(e).context("could not write to standard output");
+            }
+        }
+    }
+    finish(settings, &collected, started);
+    Ok(code)
+}
+
+/// `leaktrap baseline`: a scan whose findings are written as accepted fingerprints (exit 0
+/// unless the scan itself failed).
+fn baseline(settings: &ScanSettings) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let Some(path) = settings.output.as_deref() else {
+        bail!("leaktrap baseline needs -o FILE\nhint: leaktrap baseline -o .leaktrap-baseline.json");
+    };
+    let output = Output::check(path)?;
+    let collected = collect(settings, started)?;
+    if Stats::get(&collected.stats.errors) > 0 {
+        bail!("the scan could not read everything, so no baseline was written");
+    }
+    let file = crate::baseline::BaselineFile::from_findings(&collected.findings);
+    output.write(&file.to_json())?;
+    if !settings.quiet {
+        eprintln!(
+            "leaktrap: wrote {} fingerprint(s) to {}",
+            file.fingerprints.len(),
+            path.display()
+        );
+    }
+    finish(settings, &collected, started);
+    Ok(EXIT_CLEAN)
+}
+
+/// Stale-baseline notes and the summary line.
+fn finish(settings: &ScanSettings, collected: &Collected, started: Instant) {
+    if settings.verbose {
+        for entry in &collected.stale_baseline {
+            eprintln!(
+                "leaktrap: note: baseline entry {} ({} in {}) matched nothing: the secret is gone, or the file moved",
+                entry.fingerprint,
+                entry.rule_id,
+                report::escape_control(&entry.path)
+            );
+        }
+    }
+    if !settings.quiet {
+        eprintln!(
+            "{}",
+            summary(
+                &collected.stats,
+                collected.coverage.as_ref(),
+                collected.findings.len(),
+                started
+            )
+        );
+    }
+}
+
+/// Opens the source, loads the config, runs the pipeline, and collects sorted findings.
+fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
     let mut roots = Vec::new();
     let mut repo = None;
     let config_root = match &settings.target {
@@ -87,12 +181,19 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
         config.rules,
         ScanOptions {
             prefilter: settings.prefilter,
+            decode: true,
         },
     );
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(crate::baseline::BaselineFile::load)
+        .transpose()?;
     let filter = Filter {
         allowlist: config.allowlist,
         inline_allow: settings.inline_allow,
-        baseline: None,
+        baseline: baseline.as_ref().map(|b| b.fingerprint_set()),
+        ..Filter::default()
     };
     let pipeline = Pipeline::new(scanner, filter, settings.show_secrets, max_file_size, settings.verbose);
     let mut coverage = None;
@@ -140,38 +241,23 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
             coverage = Some(covered);
         }
     }
-    let (findings, stats) = pipeline.into_findings();
-    let color = match settings.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let rendered = report::render(settings.format, &findings, color);
-    let errors = Stats::get(&stats.errors);
-    let code = if errors > 0 {
-        EXIT_ERROR
-    } else if findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        settings.exit_code
-    };
-    match output {
-        Some(output) => output.write(&rendered)?,
-        None => {
-            if let Err(e) = write_stdout(&rendered) {
-                if e.kind() == ErrorKind::BrokenPipe {
-                    return Ok(code);
-                }
-                return Err(e).context("could not write to standard output");
-            }
-        }
-    }
-    if !settings.quiet {
-        eprintln!("{}", summary(&stats, coverage.as_ref(), findings.len(), started));
-    }
-    Ok(code)
+    let matched = pipeline.filter.baseline_matched();
+    let stale_baseline = baseline
+        .map(|b| {
+            b.fingerprints
+                .into_iter()
+                .filter(|e| !matched.contains(&e.fingerprint))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (findings, stats, scanner) = pipeline.into_findings();
+    Ok(Collected {
+        findings,
+        stats,
+        scanner,
+        coverage,
+        stale_baseline,
+    })
 }
 
 /// A one-line progress display on a terminal's standard error, redrawn a few times a second.
@@ -444,6 +530,21 @@ fn rules_show(id: &str, config: Option<&Path>) -> anyhow::Result<u8> {
         out.push_str(&format!("  reference: {reference}\n"));
     }
     write_stdout(out.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}
+
+fn config_init() -> anyhow::Result<u8> {
+    let here = std::env::current_dir().context("the current directory cannot be read")?;
+    let root = worktree::repository_top(&here).unwrap_or(here);
+    let path = root.join(crate::config::CONFIG_FILE_NAME);
+    if path.exists() {
+        bail!(
+            "{} already exists; left as it is\nhint: `leaktrap config check` validates it",
+            path.display()
+        );
+    }
+    std::fs::write(&path, crate::config::STARTER_CONFIG).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("leaktrap: wrote {}", path.display());
     Ok(EXIT_CLEAN)
 }
 

@@ -24,6 +24,9 @@ pub struct Cli {
 enum CliCommand {
     /// Scan files, standard input, the index or history for secrets.
     Scan(ScanArgs),
+    /// Record the current findings as accepted (-o FILE); later scans with --baseline FILE
+    /// report only new ones.
+    Baseline(ScanArgs),
     /// List or show the rules in effect.
     Rules {
         #[command(subcommand)]
@@ -75,6 +78,8 @@ enum RulesCommand {
 enum ConfigCommand {
     /// Validate a config file (default: .leaktrap.yaml here); exit 2 with the reason if broken.
     Check { file: Option<PathBuf> },
+    /// Write a commented starter .leaktrap.yaml at the repository's top level (or here).
+    Init,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -88,6 +93,9 @@ enum CliFormat {
     Text,
     Json,
     Jsonl,
+    Sarif,
+    Junit,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -116,6 +124,9 @@ struct ScanArgs {
     /// Config file (default: .leaktrap.yaml at the scanned root).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Report only findings whose fingerprints are not in this baseline (see `leaktrap baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = CliFormat::Text)]
     format: CliFormat,
     /// Write the report to FILE instead of standard output.
@@ -156,6 +167,7 @@ impl Cli {
     pub fn into_settings(self) -> Settings {
         let command = match self.command {
             CliCommand::Scan(args) => Command::Scan(args.into_settings()),
+            CliCommand::Baseline(args) => Command::Baseline(args.into_settings()),
             CliCommand::Rules { command } => match command {
                 RulesCommand::List { format, config } => Command::RulesList {
                     json: matches!(format, ListFormat::Json),
@@ -165,6 +177,7 @@ impl Cli {
             },
             CliCommand::Config { command } => match command {
                 ConfigCommand::Check { file } => Command::ConfigCheck { file },
+                ConfigCommand::Init => Command::ConfigInit,
             },
             CliCommand::Hook { command } => match command {
                 HookCommand::Install { force } => Command::HookInstall { force },
@@ -194,10 +207,14 @@ impl ScanArgs {
         ScanSettings {
             target,
             config: self.config,
+            baseline: self.baseline,
             format: match self.format {
                 CliFormat::Text => Format::Text,
                 CliFormat::Json => Format::Json,
                 CliFormat::Jsonl => Format::Jsonl,
+                CliFormat::Sarif => Format::Sarif,
+                CliFormat::Junit => Format::Junit,
+                CliFormat::Csv => Format::Csv,
             },
             output: self.output,
             show_secrets: self.show_secrets,

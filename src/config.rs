@@ -48,6 +48,37 @@ pub struct AllowlistSyntax {
     pub commits: Vec<String>,
 }
 
+/// What `leaktrap config init` writes: every key, commented, with the defaults.
+pub const STARTER_CONFIG: &str = r#"# leaktrap configuration. Found at the scanned root (the repository's top level), or given
+# with --config FILE. Unknown keys are errors, so a typo never silently weakens a scan.
+version: 1
+
+# Keep the embedded rules (`leaktrap rules list`); false uses only the rules below.
+extend_default: true
+
+# Rule ids to turn off.
+disable: []
+
+# Extra rules, in the same format as the embedded ones (see the README's "Adding a rule").
+rules: []
+#  - id: acme-api-key
+#    name: Acme API key
+#    severity: high
+#    keywords: [acme_]
+#    regex: '(?:^|[^0-9A-Za-z_])(acme_[0-9a-f]{32})(?:[^0-9A-Za-z_]|$)'
+
+# What is accepted. A line containing `leaktrap:allow` is accepted too.
+allowlist:
+  paths: []          # gitignore-style globs relative to the root, e.g. 'fixtures/**'
+  path_regexes: []   # regexes on the path, e.g. '(^|/)testdata/'
+  regexes: []        # regexes on the secret
+  stopwords: []      # a secret containing one of these is ignored
+  commits: []        # history findings in these commits are ignored
+
+# Files (and blobs) larger than this many bytes are skipped and counted.
+max_file_size: 10485760
+"#;
+
 /// A config that cannot be used; printed as is, then the run exits 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {location}{message}\nhint: {hint}")]
@@ -296,6 +327,12 @@ mod tests {
     fn empty_and_newer_configs_are_errors() {
         assert!(parse("  \n# nothing\n").unwrap_err().to_string().contains("empty"));
         assert!(parse("version: 9\n").unwrap_err().to_string().contains("newer"));
+    }
+
+    #[test]
+    fn the_starter_config_is_valid() {
+        let config = parse(STARTER_CONFIG).unwrap();
+        assert!(config.rules.get("github-pat").is_some());
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Filter {
     pub allowlist: Allowlist,
     pub inline_allow: bool,
     pub baseline: Option<HashSet<String>>,
+    /// Baseline fingerprints that suppressed something, to tell stale entries apart.
+    pub baseline_used: std::sync::Mutex<HashSet<String>>,
 }
 
 impl Filter {
@@ -122,9 +124,20 @@ impl Filter {
             return Some(DropReason::InlineAllow);
         }
         if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.fingerprint)) {
+            self.baseline_used
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(finding.fingerprint.clone());
             return Some(DropReason::Baseline);
         }
         None
+    }
+}
+
+impl Filter {
+    /// The baseline fingerprints that matched a finding so far.
+    pub fn baseline_matched(&self) -> HashSet<String> {
+        self.baseline_used.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 

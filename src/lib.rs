@@ -12,6 +12,7 @@
 //! locates; `report` prints. `pipeline` is the per-blob glue every source shares.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod filter;

@@ -202,9 +202,9 @@ impl Pipeline {
     }
 
     /// All findings, sorted so output is identical whatever the thread count.
-    pub fn into_findings(self) -> (Vec<Finding>, Stats) {
+    pub fn into_findings(self) -> (Vec<Finding>, Stats, Scanner) {
         let mut findings = self.findings.into_inner().unwrap_or_else(|e| e.into_inner());
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        (findings, self.stats)
+        (findings, self.stats, self.scanner)
     }
 }

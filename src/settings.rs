@@ -13,10 +13,23 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub enum Command {
     Scan(ScanSettings),
-    RulesList { json: bool, config: Option<PathBuf> },
-    RulesShow { id: String, config: Option<PathBuf> },
-    ConfigCheck { file: Option<PathBuf> },
-    HookInstall { force: bool },
+    /// A scan whose findings are written to `output` as an accepted baseline.
+    Baseline(ScanSettings),
+    RulesList {
+        json: bool,
+        config: Option<PathBuf>,
+    },
+    RulesShow {
+        id: String,
+        config: Option<PathBuf>,
+    },
+    ConfigCheck {
+        file: Option<PathBuf>,
+    },
+    ConfigInit,
+    HookInstall {
+        force: bool,
+    },
     HookUninstall,
 }
 
@@ -45,6 +58,7 @@ pub enum ColorChoice {
 pub struct ScanSettings {
     pub target: Target,
     pub config: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,
     pub show_secrets: bool,

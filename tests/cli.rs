@@ -429,3 +429,41 @@ fn unreadable_file_is_an_error_that_names_it_and_exits_2() {
     let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(findings.len(), 1, "the readable file is still scanned");
 }
+
+#[test]
+fn base64_encoded_secrets_are_found_at_the_encoded_text() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let token = tokens::github_pat(25);
+    let password = "S3cr3tPassw0rd!23";
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    write(
+        dir.path(),
+        "secret.yaml",
+        format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  token: {}\n  password: {}\n",
+            b64(&format!("ghtoken={token}")),
+            b64(password)
+        ),
+    );
+    let out = run(dir.path(), &["scan", "--format", "json", "--show-secrets"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let findings = out.json();
+    let token_finding = findings
+        .iter()
+        .find(|f| f["rule_id"] == "github-pat")
+        .expect("decoded token found");
+    assert_eq!(token_finding["decoded"], "base64");
+    assert_eq!(token_finding["line"], 4);
+    assert_eq!(token_finding["column"], 10, "at the encoded text");
+    assert_eq!(token_finding["secret"], token.as_str());
+    assert!(
+        findings.iter().any(|f| f["line"] == 5),
+        "the password value is decoded in place: {}",
+        out.stdout
+    );
+    let redacted = run(dir.path(), &["scan", "--format", "json"]);
+    assert!(
+        !redacted.stdout.contains(&token[4..]) && !redacted.stdout.contains(&b64(&format!("ghtoken={token}"))[8..])
+    );
+}

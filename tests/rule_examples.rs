@@ -10,7 +10,13 @@ use leaktrap::source::{Origin, SourceKind};
 
 fn pipeline(prefilter: bool) -> Pipeline {
     let rules = RuleSet::embedded().expect("the embedded pack loads");
-    let scanner = Scanner::new(rules, ScanOptions { prefilter });
+    let scanner = Scanner::new(
+        rules,
+        ScanOptions {
+            prefilter,
+            decode: true,
+        },
+    );
     Pipeline::new(
         scanner,
         Filter {

@@ -333,8 +333,16 @@ impl RuleSet {
     /// The default pack compiled into the binary.
     pub fn embedded() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
-        for (file, text) in EMBEDDED_RULE_FILES {
-            set.add_file(file, text, Trust::Embedded)?;
+        for (file, json) in EMBEDDED_RULE_FILES {
+            let parsed: RuleFileSyntax = serde_json::from_str(json).map_err(|e| RuleError {
+                file: file.to_string(),
+                location: String::new(),
+                message: e.to_string(),
+                hint: "fix the rule file; `cargo test` names the rule".into(),
+            })?;
+            for syntax in parsed.rules {
+                set.add(compile_rule(syntax, file, Trust::Embedded)?)?;
+            }
         }
         Ok(set)
     }

@@ -266,6 +266,19 @@ pub fn generic_placeholder(secret: &[u8], ctx: &CheckContext) -> bool {
     if value.starts_with('$') || value.starts_with('@') || MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
+    // Format-string fields: `{name}`, `{0}`, `{}`.
+    if let Some(open) = value.find('{')
+        && value[open..].contains('}')
+    {
+        return true;
+    }
+    // An e-mail address names a mailbox, not a secret.
+    if let Some(at) = value.find('@')
+        && value[at..].contains('.')
+        && !value.contains(':')
+    {
+        return true;
+    }
     const STOPWORDS: &[&str] = &[
         "example",
         "sample",
@@ -407,6 +420,8 @@ mod tests {
             "settings.SECRET_KEY",
             "DATABASE_PASSWORD",
             "abcabcabcabc",
+            "ghp_{body}{checksum}",
+            "apache@localhost.localdomain",
         ] {
             assert!(
                 generic_placeholder(value.as_bytes(), &ctx()),

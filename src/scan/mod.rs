@@ -2,6 +2,7 @@
 //! accepts it is the filter's business.
 
 pub mod checks;
+pub mod decode;
 pub mod entropy;
 mod matcher;
 pub mod prefilter;
@@ -43,11 +44,16 @@ pub enum Content<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions {
     pub prefilter: bool,
+    /// Decode base64 and percent-encoded runs and scan them too.
+    pub decode: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { prefilter: true }
+        ScanOptions {
+            prefilter: true,
+            decode: true,
+        }
     }
 }
 
@@ -98,8 +104,33 @@ impl Scanner {
         Ok(Content::Text { text, matches })
     }
 
-    /// Runs the candidate rules over text and keeps one match per secret.
+    /// Runs the candidate rules over text, and again over its decoded runs, and keeps one
+    /// match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
+        self.scan_text_at_depth(text, path, 0)
+    }
+
+    fn scan_text_at_depth(&self, text: &[u8], path: &str, depth: usize) -> Result<Vec<Match>, String> {
+        let mut matches = self.raw_matches(text, path)?;
+        if depth < decode::MAX_DEPTH && self.options.decode {
+            for run in decode::decoded_runs(text) {
+                for inner in self.scan_text_at_depth(&run.text, path, depth + 1)? {
+                    if inner.start < run.decoded_end && run.decoded_start < inner.end {
+                        matches.push(Match {
+                            start: run.start,
+                            end: run.end,
+                            decoded: Some(inner.decoded.unwrap_or(run.decoder.name())),
+                            ..inner
+                        });
+                    }
+                }
+            }
+        }
+        Ok(self.one_per_secret(matches))
+    }
+
+    /// The candidate rules' confirmed matches in `text` itself, before dedup.
+    fn raw_matches(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
         let candidates: Vec<(usize, Option<KeywordHits>)> = if self.options.prefilter {
             self.prefilter
                 .candidates(text)
@@ -125,7 +156,7 @@ impl Scanner {
                 !self.rules.rules[m.rule].is_generic() || !rejected.iter().any(|&(s, e)| s < m.end && m.start < e)
             });
         }
-        Ok(self.one_per_secret(matches))
+        Ok(matches)
     }
 
     /// Overlapping matches of one secret are reported once: a provider rule beats a generic

@@ -12,6 +12,9 @@ use crate::source::CommitInfo;
 /// mapped windows count in RSS; smaller windows keep a history scan's memory bounded.
 const MWINDOW_SIZE: usize = 32 << 20;
 const MWINDOW_MAPPED_LIMIT: usize = 128 << 20;
+/// libgit2's object cache (256 MiB by default, shared by every handle); trees and commits are
+/// read once each in a history walk, so a small cache loses little.
+const OBJECT_CACHE_LIMIT: isize = 32 << 20;
 
 /// Opens the repository containing `path`, or, with no path, the one git would use here:
 /// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE` are honoured (git sets the last one for hooks
@@ -38,6 +41,7 @@ fn limit_pack_windows() {
         unsafe {
             let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
             let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_MAPPED_LIMIT);
+            let _ = git2::opts::set_cache_max_size(OBJECT_CACHE_LIMIT);
         }
     });
 }

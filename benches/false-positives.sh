@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# False-positive benchmark: leaktrap and the peer scanners over the same large body of real,
+# clean code; prints findings per tool, then every leaktrap finding (redacted) for triage.
+#
+#   benches/false-positives.sh [DIR...]   default: ~/.cargo/registry/src and $LEAKTRAP_CORPUS
+#
+# Peers come from ../shared/bench/install-peers.sh (or $LEAKTRAP_PEERS/bin) and run offline;
+# a missing one is skipped.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+peers_bin="${LEAKTRAP_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/leaktrap-peers}/bin"
+export PATH="$peers_bin:$PATH"
+dirs=("$@")
+if [ ${#dirs[@]} -eq 0 ]; then
+  dirs=("$HOME/.cargo/registry/src")
+  [ -n "${LEAKTRAP_CORPUS:-}" ] && dirs+=("$LEAKTRAP_CORPUS")
+fi
+(cd "$here" && cargo build --release --quiet)
+leaktrap="$here/target/release/leaktrap"
+offline=()
+[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null && offline=(unshare -n)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+count_json() {
+  python3 - "$1" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("-"); sys.exit()
+if isinstance(data, dict):
+    for key in ("findings", "matches", "results"):
+        if key in data:
+            data = data[key]; break
+    else:
+        data = [v for vs in data.values() if isinstance(vs, list) for v in vs]
+print(len(data))
+PY
+}
+
+echo "| corpus | files | leaktrap | gitleaks | betterleaks | kingfisher | detect-secrets | ripsecrets |"
+echo "|---|---|---|---|---|---|---|---|"
+for dir in "${dirs[@]}"; do
+  files=$(find "$dir" -type f | wc -l)
+  "$leaktrap" scan "$dir" --no-ignore -q --format json -o "$work/leaktrap.json" || true
+  row="| $(basename "$dir") | $files | $(count_json "$work/leaktrap.json")"
+  if command -v gitleaks >/dev/null; then
+    "${offline[@]}" gitleaks dir "$dir" --no-banner --exit-code 0 -f json -r "$work/gitleaks.json" >/dev/null 2>&1 || true
+    row+=" | $(count_json "$work/gitleaks.json")"
+  else row+=" | -"; fi
+  if command -v betterleaks >/dev/null; then
+    "${offline[@]}" betterleaks fs "$dir" --no-banner -o "$work/betterleaks.json" >/dev/null 2>&1 || true
+    row+=" | $(count_json "$work/betterleaks.json")"
+  else row+=" | -"; fi
+  if command -v kingfisher >/dev/null; then
+    "${offline[@]}" kingfisher scan "$dir" --git-history none --no-validate --no-update-check --format json --output "$work/kingfisher.json" >/dev/null 2>&1 || true
+    row+=" | $(count_json "$work/kingfisher.json")"
+  else row+=" | -"; fi
+  if command -v detect-secrets >/dev/null; then
+    (cd "$dir" && "${offline[@]}" detect-secrets scan --all-files . > "$work/ds.json" 2>/dev/null) || true
+    row+=" | $(python3 -c "import json,sys; print(sum(len(v) for v in json.load(open('$work/ds.json'))['results'].values()))" 2>/dev/null || echo -)"
+  else row+=" | -"; fi
+  if command -v ripsecrets >/dev/null; then
+    row+=" | $(ripsecrets "$dir" 2>/dev/null | grep -c . || true)"
+  else row+=" | -"; fi
+  echo "$row |"
+  cp "$work/leaktrap.json" "$work/leaktrap-$(basename "$dir").json"
+done
+echo
+echo "leaktrap findings, for triage (secrets redacted):"
+for f in "$work"/leaktrap-*.json; do
+  python3 - "$f" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1])):
+    print(f"{f['rule_id']}\t{f['path']}:{f['line']}\t{f['line_text'][:120]}")
+PY
+done

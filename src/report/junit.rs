@@ -1,0 +1,61 @@
+//! JUnit XML: one failing test case per finding, so CI systems that only read test reports
+//! still show each leak.
+
+use crate::finding::Finding;
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 cannot carry most control characters, even escaped.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(findings: &[Finding]) -> Vec<u8> {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"leaktrap\" tests=\"{0}\" failures=\"{0}\">\n  <testsuite name=\"leaktrap\" tests=\"{0}\" failures=\"{0}\" errors=\"0\">\n",
+        findings.len()
+    ));
+    for f in findings {
+        let location = format!("{}:{}:{}", f.path, f.line, f.column);
+        let mut detail = format!(
+            "{} ({}) at {location}\nsecret: {}\n",
+            f.rule_name,
+            f.severity.as_str(),
+            f.secret
+        );
+        if !f.line_text.is_empty() {
+            detail.push_str(&format!("line: {}\n", f.line_text));
+        }
+        if let Some(commit) = &f.commit {
+            detail.push_str(&format!(
+                "commit: {commit} by {} <{}> on {}\n",
+                f.author.as_deref().unwrap_or(""),
+                f.email.as_deref().unwrap_or(""),
+                f.date.as_deref().unwrap_or("")
+            ));
+        }
+        out.push_str(&format!(
+            "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+            xml_escape(&f.rule_id),
+            xml_escape(&location),
+            xml_escape(&f.path),
+            f.line,
+            xml_escape(&format!("{} found", f.rule_name)),
+            f.severity.as_str(),
+            xml_escape(&detail)
+        ));
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.into_bytes()
+}

@@ -1,0 +1,133 @@
+//! Report formats for CI dashboards, from real scans: SARIF validated against the SARIF 2.1.0
+//! schema, JUnit and CSV read back by standard parsers.
+
+mod common;
+
+use common::{git, git_init, run, tokens, write};
+
+/// A repository whose history holds a one-line token and a multi-line private key.
+fn repo_with_secrets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git_init(dir.path());
+    write(
+        dir.path(),
+        "app/settings.py",
+        format!("TOKEN = \"{}\"\n", tokens::github_pat(80)),
+    );
+    let body: Vec<String> = (0..10).map(|i| tokens::base62(900 + i, 64)).collect();
+    write(
+        dir.path(),
+        "deploy/key.pem",
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body.join("\n")
+        ),
+    );
+    write(dir.path(), ".env", "DEBUG=1\n");
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "add settings, key & <env>"]);
+    dir
+}
+
+fn sarif_of_history(dir: &std::path::Path) -> serde_json::Value {
+    let out = run(dir, &["scan", "--history", "--format", "sarif"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("SARIF is JSON")
+}
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    let dir = repo_with_secrets();
+    let sarif = sarif_of_history(dir.path());
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::project_dir().join("fixtures/sarif-2.1.0.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn sarif_carries_rules_fingerprints_regions_and_commits() {
+    let dir = repo_with_secrets();
+    let sarif = sarif_of_history(dir.path());
+    let run0 = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"github-pat") && ids.contains(&"private-key-rsa"),
+        "{ids:?}"
+    );
+    for rule in rules {
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+    }
+    let results = run0["results"].as_array().unwrap();
+    for result in results {
+        let id = result["ruleId"].as_str().unwrap();
+        assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], id);
+        assert_eq!(result["partialFingerprints"]["leaktrap/v1"].as_str().unwrap().len(), 32);
+        assert!(result["properties"]["commit"].as_str().unwrap().len() == 40);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        if region.get("startColumn").is_some() {
+            let (start_line, end_line) = (region["startLine"].as_u64(), region["endLine"].as_u64());
+            if start_line == end_line {
+                assert!(
+                    region["endColumn"].as_u64() > region["startColumn"].as_u64(),
+                    "{region}"
+                );
+            }
+        }
+        assert!(
+            !result["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(&tokens::github_pat(80))
+        );
+    }
+    let key = results.iter().find(|r| r["ruleId"] == "private-key-rsa").unwrap();
+    let region = &key["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert_eq!(region["endLine"], 12, "a multi-line finding needs endLine");
+}
+
+#[test]
+fn junit_is_well_formed_xml_with_one_case_per_finding() {
+    let dir = repo_with_secrets();
+    let json = run(dir.path(), &["scan", "--format", "json"]).json().len();
+    let out = run(dir.path(), &["scan", "--format", "junit"]);
+    assert_eq!(out.code, 1);
+    let mut reader = quick_xml::Reader::from_str(&out.stdout);
+    let mut testcases = 0;
+    let mut failures = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "testcase" => testcases += 1,
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "failure" => failures += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!((testcases, failures), (json, json));
+}
+
+#[test]
+fn csv_reads_back_with_a_header_and_one_row_per_finding() {
+    let dir = repo_with_secrets();
+    let findings = run(dir.path(), &["scan", "--format", "json"]).json();
+    let out = run(dir.path(), &["scan", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "rule_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("valid CSV")).collect();
+    assert_eq!(rows.len(), findings.len());
+    for (row, finding) in rows.iter().zip(&findings) {
+        assert_eq!(&row[0], finding["rule_id"].as_str().unwrap());
+        assert_eq!(&row[3], finding["path"].as_str().unwrap());
+        assert_eq!(&row[8], finding["secret"].as_str().unwrap(), "redacted like JSON");
+    }
+}
