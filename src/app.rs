@@ -33,6 +33,7 @@ pub fn run(settings: &Settings) -> u8 {
         Command::RulesShow { id, config } => rules_show(id, config.as_deref()),
         Command::ConfigCheck { file } => config_check(file.as_deref()),
         Command::ConfigInit => config_init(),
+        Command::ImportGitleaks { file } => import_gitleaks(file),
         Command::HookInstall { force } => crate::hook::install(*force),
         Command::HookUninstall => crate::hook::uninstall(),
     };
@@ -530,6 +531,15 @@ fn rules_show(id: &str, config: Option<&Path>) -> anyhow::Result<u8> {
         out.push_str(&format!("  reference: {reference}\n"));
     }
     write_stdout(out.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}
+
+fn import_gitleaks(file: &Path) -> anyhow::Result<u8> {
+    let imported = crate::gitleaks::import(file)?;
+    for note in &imported.notes {
+        eprintln!("leaktrap: not translated: {}", report::escape_control(note));
+    }
+    write_stdout(imported.yaml.as_bytes())?;
     Ok(EXIT_CLEAN)
 }
 

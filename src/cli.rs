@@ -80,6 +80,9 @@ enum ConfigCommand {
     Check { file: Option<PathBuf> },
     /// Write a commented starter .leaktrap.yaml at the repository's top level (or here).
     Init,
+    /// Print a .leaktrap.yaml equivalent to a gitleaks config; what cannot be translated is
+    /// listed on standard error.
+    ImportGitleaks { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -178,6 +181,7 @@ impl Cli {
             CliCommand::Config { command } => match command {
                 ConfigCommand::Check { file } => Command::ConfigCheck { file },
                 ConfigCommand::Init => Command::ConfigInit,
+                ConfigCommand::ImportGitleaks { file } => Command::ImportGitleaks { file },
             },
             CliCommand::Hook { command } => match command {
                 HookCommand::Install { force } => Command::HookInstall { force },

@@ -53,8 +53,9 @@ impl DropReason {
     }
 }
 
-/// Markers that, anywhere on a finding's first line, suppress it.
-const INLINE_MARKERS: [&[u8]; 2] = [b"leaktrap:allow", b"gitleaks:allow"];
+/// Markers that, anywhere on a finding's first line, suppress it: leaktrap's own, and those of
+/// gitleaks and detect-secrets, so teams can switch without touching their code.
+const INLINE_MARKERS: [&[u8]; 3] = [b"leaktrap:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
 
 #[derive(Debug, Default)]
 pub struct Filter {

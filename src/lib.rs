@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod filter;
 pub mod finding;
+pub mod gitleaks;
 pub mod hook;
 pub mod pipeline;
 pub mod report;

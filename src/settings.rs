@@ -27,6 +27,9 @@ pub enum Command {
         file: Option<PathBuf>,
     },
     ConfigInit,
+    ImportGitleaks {
+        file: PathBuf,
+    },
     HookInstall {
         force: bool,
     },

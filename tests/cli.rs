@@ -467,3 +467,79 @@ fn base64_encoded_secrets_are_found_at_the_encoded_text() {
         !redacted.stdout.contains(&token[4..]) && !redacted.stdout.contains(&b64(&format!("ghtoken={token}"))[8..])
     );
 }
+
+#[test]
+fn every_allowlist_kind_suppresses_what_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    git_init(dir.path());
+    let (kept, by_regex, by_stopword) = (tokens::github_pat(26), tokens::github_pat(27), tokens::github_pat(28));
+    write(
+        dir.path(),
+        "app.py",
+        format!("A = \"{kept}\"\nB = \"{by_regex}\"\nC = \"{by_stopword}\"\n"),
+    );
+    write(
+        dir.path(),
+        "testdata/fixture.py",
+        format!("T = \"{}\"\n", tokens::github_pat(29)),
+    );
+    write(
+        dir.path(),
+        "docs/notes.lock",
+        format!("T = \"{}\"\n", tokens::stripe_live(30)),
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "-m", "one"],
+    );
+    let commit = git(dir.path(), &["rev-parse", "HEAD"]).trim().to_string();
+    let config = format!(
+        "version: 1\nallowlist:\n  paths: ['**/*.lock']\n  path_regexes: ['(^|/)testdata/']\n  regexes: ['^{}']\n  stopwords: ['{}']\n",
+        &by_regex[..12],
+        &by_stopword[10..20].to_ascii_lowercase()
+    );
+    write(dir.path(), ".leaktrap.yaml", &config);
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(
+        out.locations(),
+        vec![("app.py".to_string(), 1, "github-pat".to_string())],
+        "{}",
+        out.stderr
+    );
+    // Commits: every history finding of that commit is accepted.
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        format!("{config}  commits: ['{}']\n", &commit[..10]),
+    );
+    let history = run(dir.path(), &["scan", "--history", "--format", "json"]);
+    assert_eq!(history.code, 0, "{}{}", history.stdout, history.stderr);
+    // Entries that match nothing are not errors.
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        "allowlist:\n  paths: ['nothing/**']\n  stopwords: [zzzz]\n",
+    );
+    assert_eq!(run(dir.path(), &["scan", "-q"]).code, 1);
+}
+
+#[test]
+fn config_check_and_init() {
+    let dir = tempfile::tempdir().unwrap();
+    git_init(dir.path());
+    let init = run(dir.path(), &["config", "init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert!(dir.path().join(".leaktrap.yaml").exists());
+    assert_eq!(run(dir.path(), &["config", "init"]).code, 2, "never overwrites");
+    let check = run(dir.path(), &["config", "check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    write(
+        dir.path(),
+        "bad.yaml",
+        "rules:\n  - id: x\n    name: y\n    severity: urgent\n",
+    );
+    let bad = run(dir.path(), &["config", "check", "bad.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("bad.yaml: line 4"), "{}", bad.stderr);
+}

@@ -507,3 +507,39 @@ fn non_utf8_commit_messages_and_paths_are_printed_lossily() {
     assert_eq!(f["path"], "caf\u{FFFD}.py");
     assert!(f["message"].as_str().unwrap().contains("sum"), "{}", f["message"]);
 }
+
+#[test]
+fn octopus_merge_content_is_attributed_to_the_merge() {
+    let dir = repo();
+    write(dir.path(), "base.txt", "base\n");
+    commit_all(dir.path(), "base");
+    for branch in ["a", "b", "c"] {
+        git(dir.path(), &["checkout", "-q", "-b", branch, "main"]);
+        write(dir.path(), &format!("{branch}.txt"), format!("{branch}\n"));
+        commit_all(dir.path(), branch);
+    }
+    git(dir.path(), &["checkout", "-q", "main"]);
+    write(dir.path(), "main.txt", "main\n");
+    commit_all(dir.path(), "main moves on");
+    git_command(dir.path())
+        .args(["merge", "-q", "--no-commit", "a", "b", "c"])
+        .output()
+        .unwrap();
+    // Content written while making the octopus merge itself.
+    write(
+        dir.path(),
+        "merge-notes.txt",
+        format!("T = \"{}\"\n", tokens::github_pat(72)),
+    );
+    let merge = commit_all(dir.path(), "octopus");
+    let parents = git(dir.path(), &["rev-list", "--parents", "-n", "1", "HEAD"]);
+    assert_eq!(
+        parents.split_whitespace().count(),
+        5,
+        "an octopus merge has four parents"
+    );
+    let out = history(dir.path(), &[]);
+    let f = &out.json()[0];
+    assert_eq!(f["commit"], merge.as_str());
+    assert_eq!(f["path"], "merge-notes.txt");
+}

@@ -131,3 +131,64 @@ fn csv_reads_back_with_a_header_and_one_row_per_finding() {
         assert_eq!(&row[8], finding["secret"].as_str().unwrap(), "redacted like JSON");
     }
 }
+
+#[test]
+fn gitleaks_config_is_imported_with_notes_for_what_does_not_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = common::project_dir().join("fixtures/gitleaks/gitleaks.toml");
+    let out = run(dir.path(), &["config", "import-gitleaks", toml.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "\"generic-api-key\" has no leaktrap rule",
+        "\"acme-keystore-file\": a rule with only `path`",
+        "\"acme-backref\": its regex is not valid Rust regex syntax",
+        "\"acme_legacy_key\": no keywords; derived",
+        "tags [\"internal\"] are not kept",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing note {expected:?} in:\n{}",
+            out.stderr
+        );
+    }
+    write(dir.path(), ".leaktrap.yaml", &out.stdout);
+    let check = run(dir.path(), &["config", "check"]);
+    assert_eq!(
+        check.code, 0,
+        "the imported config is valid: {}\n{}",
+        check.stderr, out.stdout
+    );
+    write(
+        dir.path(),
+        "svc.env",
+        "TOKEN=acme_tok_4f9a1c7e2b8d0f3a6c5e9b1d7a2f4c8e\nOLD=ACMELEG-7Q2W9E4R1T6Y3U8I5O0P\n",
+    );
+    write(
+        dir.path(),
+        "vendor/lib.env",
+        "TOKEN=acme_tok_4f9a1c7e2b8d0f3a6c5e9b1d7a2f4c8e\n",
+    );
+    write(
+        dir.path(),
+        "zero.env",
+        "TOKEN=acme_tok_00000000000000000000000000000000\n",
+    );
+    let scan = run(dir.path(), &["scan", "--format", "json"]);
+    let mut found = scan.locations();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("svc.env".to_string(), 1, "acme-internal-token".to_string()),
+            ("svc.env".to_string(), 2, "acme-legacy-key".to_string()),
+        ],
+        "{}",
+        scan.stderr
+    );
+    let config = std::fs::read_to_string(dir.path().join(".leaktrap.yaml")).unwrap();
+    assert!(config.contains("extend_default: true"));
+    assert!(
+        config.contains("- github-pat"),
+        "disabled rules with a leaktrap equivalent are kept"
+    );
+}

@@ -266,6 +266,10 @@ pub fn generic_placeholder(secret: &[u8], ctx: &CheckContext) -> bool {
     if value.starts_with('$') || value.starts_with('@') || MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
+    // Paths in code (`Token::RecursivePrefix`, `:symbol`), not literals.
+    if value.contains("::") || value.starts_with(':') {
+        return true;
+    }
     // Format-string fields: `{name}`, `{0}`, `{}`.
     if let Some(open) = value.find('{')
         && value[open..].contains('}')
@@ -422,6 +426,7 @@ mod tests {
             "abcabcabcabc",
             "ghp_{body}{checksum}",
             "apache@localhost.localdomain",
+            ":RecursiveZeroOrMore",
         ] {
             assert!(
                 generic_placeholder(value.as_bytes(), &ctx()),
