@@ -145,8 +145,20 @@ fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
     engine.decode(run).ok()
 }
 
+/// `%XX` at `at` escapes a character URLs reserve (`%40` for @, `%2F` for /); printf formats
+/// such as `%02x` or `%s` do not.
+fn reserved_escape(text: &[u8], at: usize) -> bool {
+    match (hex(text.get(at + 1)), hex(text.get(at + 2))) {
+        (Some(h), Some(l)) => b" !#$&'()*+,/:;=?@[]%".contains(&(h * 16 + l)),
+        _ => false,
+    }
+}
+
 /// A run of text with at least two `%XX` escapes, decoded.
 fn percent_run(text: &[u8], at: usize) -> Option<DecodedRun> {
+    if !reserved_escape(text, at) {
+        return None;
+    }
     let line_end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
     let mut start = at;
     while start > 0 && !text[start - 1].is_ascii_whitespace() && !b"\"'`".contains(&text[start - 1]) {
@@ -161,16 +173,7 @@ fn percent_run(text: &[u8], at: usize) -> Option<DecodedRun> {
         .windows(3)
         .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
         .count();
-    // URL encoding escapes reserved characters (`%40` for @, `%2F` for /); printf formats such
-    // as `%02x` do not.
-    let reserved = run.windows(3).any(|w| {
-        w[0] == b'%'
-            && matches!(
-                (hex(Some(&w[1])), hex(Some(&w[2]))),
-                (Some(h), Some(l)) if b" !#$&'()*+,/:;=?@[]%".contains(&(h * 16 + l))
-            )
-    });
-    if escapes < 2 || !reserved {
+    if escapes < 2 {
         return None;
     }
     let mut decoded = Vec::with_capacity(run.len());
