@@ -543,3 +543,20 @@ fn octopus_merge_content_is_attributed_to_the_merge() {
     assert_eq!(f["commit"], merge.as_str());
     assert_eq!(f["path"], "merge-notes.txt");
 }
+
+#[test]
+fn history_output_is_identical_whatever_the_thread_count() {
+    let dir = repo();
+    for i in 0..12 {
+        write(
+            dir.path(),
+            &format!("dir{}/f{i}.py", i % 3),
+            format!("T = \"{}\"\n", tokens::github_pat(200 + i)),
+        );
+        commit_all(dir.path(), &format!("commit {i}"));
+    }
+    let one = history(dir.path(), &["--threads", "1"]);
+    let four = history(dir.path(), &["--threads", "4"]);
+    assert_eq!(one.json().len(), 12);
+    assert_eq!(one.stdout, four.stdout);
+}

@@ -35,7 +35,6 @@ pub struct Coverage {
 
 /// A unique blob and where it first appeared.
 struct BlobJob {
-    oid: Oid,
     path: String,
     /// Index into the ordered commit list.
     commit: usize,
@@ -59,38 +58,69 @@ pub fn scan(
     let walk_started = std::time::Instant::now();
     let commits = list_commits(repo, settings.range.as_deref())?;
     progress.commits_total.store(commits.len(), Ordering::Relaxed);
-    let mut walker = TreeWalker::default();
-    if settings.range.is_some() {
-        walker.seed_with_boundary(pipeline, repo, &commits);
-    }
-    for (index, &oid) in commits.iter().enumerate() {
-        progress.commits_walked.store(index + 1, Ordering::Relaxed);
-        match repo.find_commit(oid).and_then(|c| c.tree()) {
-            Ok(tree) => walker.walk(pipeline, repo, &tree, index, &oid),
-            Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
-        }
-    }
+    let git_dir = repo.path().to_path_buf();
+    // The walk (one thread, in commit order) feeds the blob scan (the pool) as it goes, so the
+    // two overlap instead of running one after the other.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<ScanJob>(4096);
+    let (walked, found) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| {
+            let mut walker = TreeWalker {
+                sender: Some(sender),
+                ..TreeWalker::default()
+            };
+            match Repository::open(&git_dir) {
+                Ok(walk_repo) => {
+                    if settings.range.is_some() {
+                        walker.seed_with_boundary(pipeline, &walk_repo, &commits);
+                    }
+                    for (index, &oid) in commits.iter().enumerate() {
+                        progress.commits_walked.store(index + 1, Ordering::Relaxed);
+                        match walk_repo.find_commit(oid).and_then(|c| c.tree()) {
+                            Ok(tree) => walker.walk(pipeline, &walk_repo, &tree, index, &oid, progress),
+                            Err(e) => {
+                                pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message()))
+                            }
+                        }
+                    }
+                }
+                Err(e) => pipeline.error(&format!("{}: cannot be opened: {}", git_dir.display(), e.message())),
+            }
+            // Closing the channel ends the scan's input.
+            walker.sender = None;
+            if pipeline.verbose {
+                pipeline.note(&format!(
+                    "walked {} commits to {} unique blobs in {:.2}s",
+                    commits.len(),
+                    walker.jobs.len(),
+                    walk_started.elapsed().as_secs_f64()
+                ));
+            }
+            walker
+        });
+        let found = scan_blobs(pipeline, &git_dir, receiver, &commits, settings.threads);
+        (walk.join(), found)
+    });
+    let walker = walked.map_err(|_| anyhow::anyhow!("the history walk failed unexpectedly"))?;
+    let found = found?;
     let TreeWalker {
         jobs, boundary_paths, ..
     } = walker;
-    progress.blobs_total.store(jobs.len(), Ordering::Relaxed);
-    if pipeline.verbose {
-        pipeline.note(&format!(
-            "walked {} commits to {} unique blobs in {:.2}s",
-            commits.len(),
-            jobs.len(),
-            walk_started.elapsed().as_secs_f64()
-        ));
-    }
     let coverage = Coverage {
         commits: commits.len(),
         blobs: jobs.len(),
         shallow: repo.is_shallow(),
     };
-    let found = scan_blobs(pipeline, repo, &jobs, &commits, settings.threads)?;
     let found = first_appearances(repo, found, &jobs, &boundary_paths);
     pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, &commits));
     Ok(coverage)
+}
+
+/// What the blob scan needs of a job, sent while the walk goes on.
+struct ScanJob {
+    index: usize,
+    oid: Oid,
+    path: String,
+    commit: usize,
 }
 
 /// Commits to scan, parents before children.
@@ -146,6 +176,8 @@ fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oi
 
 #[derive(Default)]
 struct TreeWalker {
+    /// Where new blobs go to be scanned; `None` once the walk is over.
+    sender: Option<std::sync::mpsc::SyncSender<ScanJob>>,
     seen_trees: HashSet<Oid>,
     first_sighting: HashMap<Oid, usize>,
     /// Blobs present before a `--range`: known, not scanned.
@@ -196,12 +228,21 @@ impl TreeWalker {
     }
 
     /// Records the blobs of `tree` not seen before, at `commit`.
-    fn walk(&mut self, pipeline: &Pipeline, repo: &Repository, tree: &git2::Tree, commit: usize, commit_id: &Oid) {
+    fn walk(
+        &mut self,
+        pipeline: &Pipeline,
+        repo: &Repository,
+        tree: &git2::Tree,
+        commit: usize,
+        commit_id: &Oid,
+        progress: &Progress,
+    ) {
         if !self.seen_trees.insert(tree.id()) {
             return;
         }
         let mut path = Vec::new();
         self.walk_tree(pipeline, repo, tree, commit, commit_id, &mut path);
+        progress.blobs_total.store(self.jobs.len(), Ordering::Relaxed);
     }
 
     fn walk_tree(
@@ -252,10 +293,20 @@ impl TreeWalker {
                 }
             }
             None => {
-                self.first_sighting.insert(oid, self.jobs.len());
+                let index = self.jobs.len();
+                self.first_sighting.insert(oid, index);
+                let path = display_path(path);
+                if let Some(sender) = &self.sender {
+                    // A closed channel means the scan stopped; the walk still finishes.
+                    let _ = sender.send(ScanJob {
+                        index,
+                        oid,
+                        path: path.clone(),
+                        commit,
+                    });
+                }
                 self.jobs.push(BlobJob {
-                    oid,
-                    path: display_path(path),
+                    path,
                     commit,
                     also_at: Vec::new(),
                 });
@@ -267,25 +318,25 @@ impl TreeWalker {
 /// A blob copied to many paths lists at most this many others.
 const MAX_ALSO_AT: usize = 20;
 
-/// Scans every unique blob once, in parallel; returns the findings per job index.
+/// Scans every unique blob once, in parallel, as the walk sends them; returns the findings per
+/// job index, in index order.
 fn scan_blobs(
     pipeline: &Pipeline,
-    repo: &Repository,
-    jobs: &[BlobJob],
+    git_dir: &std::path::Path,
+    jobs: std::sync::mpsc::Receiver<ScanJob>,
     commits: &[Oid],
     threads: usize,
 ) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {
-    let git_dir = repo.path().to_path_buf();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
-    let found = pool.install(|| {
-        jobs.par_iter()
-            .enumerate()
+    let mut found = pool.install(|| {
+        jobs.into_iter()
+            .par_bridge()
             .map_init(
-                || Repository::open(&git_dir).ok(),
-                |repo, (index, job)| {
+                || Repository::open(git_dir).ok(),
+                |repo, job| {
                     let Some(repo) = repo else {
                         pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
-                        return (index, Vec::new());
+                        return (job.index, Vec::new());
                     };
                     let commit = Arc::new(CommitInfo {
                         id: commits[job.commit].to_string(),
@@ -299,16 +350,17 @@ fn scan_blobs(
                         source: SourceKind::History,
                         commit: Some(commit),
                     };
-                    (index, scan_one(pipeline, repo, job, &origin))
+                    (job.index, scan_one(pipeline, repo, &job, &origin))
                 },
             )
             .filter(|(_, found)| !found.is_empty())
             .collect::<Vec<_>>()
     });
+    found.sort_by_key(|(index, _)| *index);
     Ok(found)
 }
 
-fn scan_one(pipeline: &Pipeline, repo: &Repository, job: &BlobJob, origin: &Origin) -> Vec<Finding> {
+fn scan_one(pipeline: &Pipeline, repo: &Repository, job: &ScanJob, origin: &Origin) -> Vec<Finding> {
     let header = repo.odb().and_then(|odb| odb.read_header(job.oid));
     match header {
         Ok((size, _)) if size as u64 > pipeline.max_file_size => {
