@@ -11,22 +11,16 @@
 # "startup worktree staged history").
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="${1:-${LEAKTRAP_CORPUS:-}}"
 [ -n "$corpus" ] && [ -d "$corpus/.git" ] || { echo "usage: $0 CORPUS (a git clone with a work tree)" >&2; exit 2; }
 corpus="$(cd "$corpus" && pwd)"
 runs="${RUNS:-5}"
 history_runs="${HISTORY_RUNS:-3}"
 uses="${USES:-startup worktree staged history}"
-peers_bin="${LEAKTRAP_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/leaktrap-peers}/bin"
-export PATH="$peers_bin:$PATH"
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
 command -v hyperfine >/dev/null || { echo "hyperfine is missing: run ../shared/bench/install-peers.sh or apt-get install hyperfine" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 2; }
-
-(cd "$here" && cargo build --release --quiet)
-leaktrap="$here/target/release/leaktrap"
-offline=()
-[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null && offline=(unshare -n)
 
 work="$(mktemp -d)"
 trap 'cd /; git -C "$staged_repo" reset -q --hard 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -8,18 +8,13 @@
 # a missing one is skipped.
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")/.." && pwd)"
-peers_bin="${LEAKTRAP_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/leaktrap-peers}/bin"
-export PATH="$peers_bin:$PATH"
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
 dirs=("$@")
 if [ ${#dirs[@]} -eq 0 ]; then
   dirs=("$HOME/.cargo/registry/src")
   [ -n "${LEAKTRAP_CORPUS:-}" ] && dirs+=("$LEAKTRAP_CORPUS")
 fi
-(cd "$here" && cargo build --release --quiet)
-leaktrap="$here/target/release/leaktrap"
-offline=()
-[ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null && offline=(unshare -n)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

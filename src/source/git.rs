@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use git2::{Repository, RepositoryOpenFlags};
 
-use crate::source::CommitInfo;
+use crate::finding::Finding;
+use crate::pipeline::{ChangeScope, Pipeline};
+use crate::source::{CommitInfo, Origin};
 
 /// Pack window limits. libgit2 maps pack files in windows of up to 1 GiB each by default, and
 /// mapped windows count in RSS; smaller windows keep a history scan's memory bounded.
@@ -97,10 +98,34 @@ pub fn display_path(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Reads a blob, or says which object and path could not be read.
-pub fn read_blob<'r>(repo: &'r Repository, oid: git2::Oid, path: &str) -> anyhow::Result<git2::Blob<'r>> {
-    repo.find_blob(oid)
-        .with_context(|| format!("{path}: object {oid} is missing or corrupt"))
+/// Reads a blob by id and scans it. The size limit is checked in the object's header, before
+/// anything is inflated; a missing or corrupt object is an error naming the object and path.
+pub fn scan_blob(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    oid: git2::Oid,
+    origin: &Origin,
+    change: Option<&ChangeScope>,
+) -> Vec<Finding> {
+    let unreadable = |e: git2::Error| {
+        pipeline.error(&format!(
+            "{}: object {oid} is missing or corrupt: {}",
+            origin.path,
+            e.message()
+        ));
+        Vec::new()
+    };
+    match repo.odb().and_then(|odb| odb.read_header(oid)) {
+        Ok((size, _)) if size as u64 > pipeline.max_file_size => {
+            pipeline.skip_too_large(origin, size as u64);
+            Vec::new()
+        }
+        Ok(_) => match repo.find_blob(oid) {
+            Ok(blob) => pipeline.findings_in(blob.content(), origin, change),
+            Err(e) => unreadable(e),
+        },
+        Err(e) => unreadable(e),
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::git::{commit_info, display_path};
+use crate::source::git::{commit_info, display_path, scan_blob};
 use crate::source::{CommitInfo, Origin, SourceKind};
 
 /// How to walk history.
@@ -350,7 +350,7 @@ fn scan_blobs(
                         source: SourceKind::History,
                         commit: Some(commit),
                     };
-                    (job.index, scan_one(pipeline, repo, &job, &origin))
+                    (job.index, scan_blob(pipeline, repo, job.oid, &origin, None))
                 },
             )
             .filter(|(_, found)| !found.is_empty())
@@ -358,38 +358,6 @@ fn scan_blobs(
     });
     found.sort_by_key(|(index, _)| *index);
     Ok(found)
-}
-
-fn scan_one(pipeline: &Pipeline, repo: &Repository, job: &ScanJob, origin: &Origin) -> Vec<Finding> {
-    let header = repo.odb().and_then(|odb| odb.read_header(job.oid));
-    match header {
-        Ok((size, _)) if size as u64 > pipeline.max_file_size => {
-            pipeline.skip_too_large(origin, size as u64);
-            return Vec::new();
-        }
-        Ok(_) => {}
-        Err(e) => {
-            pipeline.error(&format!(
-                "{}: blob {} is missing or corrupt: {}",
-                job.path,
-                job.oid,
-                e.message()
-            ));
-            return Vec::new();
-        }
-    }
-    match repo.find_blob(job.oid) {
-        Ok(blob) => pipeline.findings_in(blob.content(), origin, None),
-        Err(e) => {
-            pipeline.error(&format!(
-                "{}: blob {} is missing or corrupt: {}",
-                job.path,
-                job.oid,
-                e.message()
-            ));
-            Vec::new()
-        }
-    }
 }
 
 /// A secret carried from one version of a file into the next is reported once, where it first

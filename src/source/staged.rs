@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
 
 use crate::pipeline::{ChangeScope, Pipeline};
-use crate::source::git::{display_path, read_blob};
+use crate::source::git::{display_path, scan_blob};
 use crate::source::{Origin, SourceKind};
 
 /// One file the index changes.
@@ -24,29 +24,8 @@ pub fn scan(pipeline: &Pipeline, repo: &Repository) -> anyhow::Result<()> {
     let files = staged_files(repo, pipeline.max_file_size)?;
     for file in files {
         let origin = Origin::new(file.path.clone(), SourceKind::Staged);
-        match repo.odb().and_then(|odb| odb.read_header(file.oid)) {
-            Ok((size, _)) if size as u64 > pipeline.max_file_size => {
-                pipeline.skip_too_large(&origin, size as u64);
-                continue;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                pipeline.error(&format!(
-                    "{}: object {} is missing or corrupt: {}",
-                    file.path,
-                    file.oid,
-                    e.message()
-                ));
-                continue;
-            }
-        }
-        match read_blob(repo, file.oid, &file.path) {
-            Ok(blob) => {
-                let found = pipeline.findings_in(blob.content(), &origin, Some(&file.scope));
-                pipeline.keep(found);
-            }
-            Err(e) => pipeline.error(&format!("{e:#}")),
-        }
+        let found = scan_blob(pipeline, repo, file.oid, &origin, Some(&file.scope));
+        pipeline.keep(found);
     }
     Ok(())
 }
