@@ -543,3 +543,29 @@ fn config_check_and_init() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("bad.yaml: line 4"), "{}", bad.stderr);
 }
+
+/// A reader that stops early (`leaktrap scan | head`) must not turn findings into a crash or an
+/// error: the run ends quietly with the exit code it would have had.
+#[test]
+fn broken_pipe_ends_quietly_with_the_findings_exit_code() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..3000)
+        .map(|i| format!("T{i} = \"{}\"", tokens::github_pat(10_000 + i)))
+        .collect();
+    write(dir.path(), "many.py", lines.join("\n"));
+    let mut child = common::leaktrap()
+        .args(["scan", "."])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{stderr}");
+}
