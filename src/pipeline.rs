@@ -89,7 +89,10 @@ impl Pipeline {
         bump(&self.stats.bytes, bytes.len() as u64);
         let path_matches = self.scanner.scan_path(&origin.path);
         let mut found = self.path_findings(&path_matches, origin);
-        match self.scanner.scan_content(bytes, &origin.path) {
+        match self
+            .scanner
+            .scan_content(bytes, &origin.path, change.map(|c| &c.added_lines))
+        {
             Ok(Content::Binary) => bump(&self.stats.skipped_binary, 1),
             Ok(Content::Text { text, matches }) => {
                 if !matches.is_empty() {

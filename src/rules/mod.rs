@@ -75,6 +75,7 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub regex_source: String,
     regex: OnceLock<Result<CompiledRegex, String>>,
+    max_len: OnceLock<Option<usize>>,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
     pub check: Option<Check>,
@@ -120,9 +121,10 @@ impl Rule {
     }
 
     /// The longest text the regex can match, when bounded: the matcher then only searches that
-    /// far around each keyword instead of the whole blob.
+    /// far around each keyword instead of the whole blob. Read from the regex's syntax, without
+    /// compiling it.
     pub fn max_match_len(&self) -> Option<usize> {
-        self.compiled().ok().and_then(|c| c.max_len)
+        *self.max_len.get_or_init(|| max_match_len(&self.regex_source))
     }
 
     fn compiled(&self) -> Result<&CompiledRegex, &str> {
@@ -141,25 +143,29 @@ impl Rule {
     }
 }
 
-/// A rule's regex with what the matcher needs to know about it.
+/// A rule's compiled regex.
 #[derive(Debug)]
 struct CompiledRegex {
     regex: Regex,
-    max_len: Option<usize>,
 }
 
 impl CompiledRegex {
     fn new(source: &str) -> Result<CompiledRegex, String> {
-        let regex = compile_regex(source)?;
-        let max_len = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(source)
-            .ok()
-            .and_then(|hir| hir.properties().maximum_len());
-        Ok(CompiledRegex { regex, max_len })
+        Ok(CompiledRegex {
+            regex: compile_regex(source)?,
+        })
     }
+}
+
+/// The longest text `source` can match, if bounded.
+fn max_match_len(source: &str) -> Option<usize> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(source)
+        .ok()
+        .and_then(|hir| hir.properties().maximum_len())
 }
 
 /// Compiles a rule regex the way every rule is compiled: bytes, ASCII classes, bounded size.
@@ -291,6 +297,7 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
         keywords,
         regex_source,
         regex,
+        max_len: OnceLock::new(),
         secret_group,
         min_entropy: syntax.min_entropy,
         check: syntax.check,

@@ -18,6 +18,39 @@ pub use text::{is_binary, transcode_utf16};
 /// Byte spans where a rule's keywords occur in a text.
 pub type KeywordHits = Vec<(usize, usize)>;
 
+/// Byte spans of the given 1-based lines.
+fn line_spans(text: &[u8], lines: &std::collections::BTreeSet<usize>) -> Vec<(usize, usize)> {
+    let mut spans = Vec::with_capacity(lines.len());
+    let mut wanted = lines.iter().copied().peekable();
+    let mut line = 1;
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
+        while wanted.next_if(|&w| w < line).is_some() {}
+        if wanted.peek() == Some(&line) {
+            spans.push((start, end));
+        }
+        if wanted.peek().is_none() {
+            break;
+        }
+        line += 1;
+        start = end + 1;
+    }
+    spans
+}
+
+/// The keyword hits from which a match (at most `reach` bytes long) could touch a focus span.
+fn near_focus(reach: Option<usize>, hits: KeywordHits, spans: &[(usize, usize)]) -> KeywordHits {
+    let Some(reach) = reach else {
+        return hits;
+    };
+    hits.into_iter()
+        .filter(|&(start, end)| {
+            let (lo, hi) = (start.saturating_sub(reach), end + reach);
+            spans.iter().any(|&(s, e)| lo <= e && s <= hi)
+        })
+        .collect()
+}
+
 /// A confirmed secret in a blob's (possibly transcoded) text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -92,7 +125,16 @@ impl Scanner {
     }
 
     /// Content rules over a blob. Errors are rules whose regex failed to compile.
-    pub fn scan_content<'a>(&self, bytes: &'a [u8], path: &str) -> Result<Content<'a>, String> {
+    ///
+    /// `focus` (1-based line numbers, for `--staged`) says which lines the caller will keep
+    /// findings on: rules whose keywords are too far from them to reach them are not run. It
+    /// only saves work; the caller's own filter decides.
+    pub fn scan_content<'a>(
+        &self,
+        bytes: &'a [u8],
+        path: &str,
+        focus: Option<&std::collections::BTreeSet<usize>>,
+    ) -> Result<Content<'a>, String> {
         let text: Cow<'a, [u8]> = match transcode_utf16(bytes) {
             Some(decoded) => Cow::Owned(decoded),
             None => Cow::Borrowed(bytes),
@@ -100,21 +142,34 @@ impl Scanner {
         if is_binary(&text) {
             return Ok(Content::Binary);
         }
-        let matches = self.scan_text(&text, path)?;
+        let focus = focus
+            .filter(|_| self.options.prefilter)
+            .map(|lines| line_spans(&text, lines));
+        let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref())?;
         Ok(Content::Text { text, matches })
     }
 
     /// Runs the candidate rules over text, and again over its decoded runs, and keeps one
     /// match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
-        self.scan_text_at_depth(text, path, 0)
+        self.scan_text_at_depth(text, path, 0, None)
     }
 
-    fn scan_text_at_depth(&self, text: &[u8], path: &str, depth: usize) -> Result<Vec<Match>, String> {
-        let mut matches = self.raw_matches(text, path)?;
+    fn scan_text_at_depth(
+        &self,
+        text: &[u8],
+        path: &str,
+        depth: usize,
+        focus: Option<&[(usize, usize)]>,
+    ) -> Result<Vec<Match>, String> {
+        let mut matches = self.raw_matches(text, path, focus)?;
         if depth < decode::MAX_DEPTH && self.options.decode {
             for run in decode::decoded_runs(text) {
-                for inner in self.scan_text_at_depth(&run.text, path, depth + 1)? {
+                // A decoded finding sits at its encoded run: outside the focus, it is not kept.
+                if focus.is_some_and(|spans| !spans.iter().any(|&(s, e)| run.start < e && s < run.end)) {
+                    continue;
+                }
+                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, None)? {
                     if inner.start < run.decoded_end && run.decoded_start < inner.end {
                         matches.push(Match {
                             start: run.start,
@@ -130,12 +185,18 @@ impl Scanner {
     }
 
     /// The candidate rules' confirmed matches in `text` itself, before dedup.
-    fn raw_matches(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
+    fn raw_matches(&self, text: &[u8], path: &str, focus: Option<&[(usize, usize)]>) -> Result<Vec<Match>, String> {
         let candidates: Vec<(usize, Option<KeywordHits>)> = if self.options.prefilter {
             self.prefilter
                 .candidates(text)
                 .into_iter()
-                .map(|(rule, hits)| (rule, Some(hits)))
+                .filter_map(|(rule, hits)| match focus {
+                    None => Some((rule, Some(hits))),
+                    Some(spans) => {
+                        let near = near_focus(self.rules.rules[rule].max_match_len(), hits, spans);
+                        (!near.is_empty()).then_some((rule, Some(near)))
+                    }
+                })
                 .collect()
         } else {
             self.prefilter
