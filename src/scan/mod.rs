@@ -22,9 +22,9 @@ pub type KeywordHits = Vec<(usize, usize)>;
 fn line_spans(text: &[u8], lines: &std::collections::BTreeSet<usize>) -> Vec<(usize, usize)> {
     let mut spans = Vec::with_capacity(lines.len());
     let mut wanted = lines.iter().copied().peekable();
-    let mut line = 1;
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
+    let line_ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
+    for (line, end) in (1..).zip(line_ends) {
         while wanted.next_if(|&w| w < line).is_some() {}
         if wanted.peek() == Some(&line) {
             spans.push((start, end));
@@ -32,7 +32,6 @@ fn line_spans(text: &[u8], lines: &std::collections::BTreeSet<usize>) -> Vec<(us
         if wanted.peek().is_none() {
             break;
         }
-        line += 1;
         start = end + 1;
     }
     spans
