@@ -253,3 +253,22 @@ impl Scanner {
         kept
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_spans_cover_the_asked_lines_only() {
+        let text = b"one\ntwo\nthree\nfour";
+        let lines = [2, 4, 9].into_iter().collect();
+        assert_eq!(line_spans(text, &lines), vec![(4, 7), (14, 18)]);
+    }
+
+    #[test]
+    fn near_focus_keeps_hits_a_match_could_stretch_from() {
+        let hits = vec![(0, 3), (100, 103), (500, 503)];
+        assert_eq!(near_focus(Some(50), hits.clone(), &[(140, 150)]), vec![(100, 103)]);
+        assert_eq!(near_focus(None, hits.clone(), &[(140, 150)]), hits);
+    }
+}
