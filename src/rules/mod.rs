@@ -32,6 +32,9 @@ pub enum Check {
     /// The password of a connection URL or string is not a placeholder, a template or the
     /// user name again (`user:password@`, `${DB_PASSWORD}`, `postgres:postgres@`).
     UrlPassword,
+    /// HTTP Basic credentials: base64 of `user:password`, with a password that is not a
+    /// placeholder.
+    BasicAuth,
 }
 
 /// Why a rule file or rule could not be loaded; shown to the user with a hint.

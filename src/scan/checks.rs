@@ -24,6 +24,26 @@ pub fn passes(check: Check, secret: &[u8], ctx: &CheckContext) -> bool {
         Check::PrivateKey => private_key(secret),
         Check::GenericSecret => !generic_placeholder(secret, ctx),
         Check::UrlPassword => !url_password_placeholder(secret, ctx.key),
+        Check::BasicAuth => basic_auth(secret),
+    }
+}
+
+/// Base64 of `user:password` whose password is real (not empty, not a placeholder).
+pub fn basic_auth(encoded: &[u8]) -> bool {
+    use base64::Engine;
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&decoded) else {
+        return false;
+    };
+    match text.split_once(':') {
+        Some((user, password)) => {
+            password.len() >= 4
+                && text.chars().all(|c| !c.is_control())
+                && !url_password_placeholder(password.as_bytes(), Some(user.as_bytes()))
+        }
+        None => false,
     }
 }
 
@@ -436,6 +456,17 @@ mod tests {
         for value in ["Tr0ub4dor&3xK9q", "a8Fj2kQp9ZxL3mN7", "9f8e7d6c5b4a39281706f5e4"] {
             assert!(!generic_placeholder(value.as_bytes(), &ctx()), "{value} should be kept");
         }
+    }
+
+    #[test]
+    fn basic_auth_needs_a_real_password() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        assert!(basic_auth(b64("deploy:Xq7vR2mK9pL4").as_bytes()));
+        assert!(!basic_auth(b64("user:password").as_bytes()));
+        assert!(!basic_auth(b64("admin:admin").as_bytes()));
+        assert!(!basic_auth(b64("no-colon-here").as_bytes()));
+        assert!(!basic_auth(b"not base64!"));
     }
 
     #[test]
