@@ -569,3 +569,16 @@ fn broken_pipe_ends_quietly_with_the_findings_exit_code() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{stderr}");
 }
+
+/// A FIFO in the tree is never opened (opening one blocks until a writer appears).
+#[test]
+fn fifos_are_skipped_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo").arg(dir.path().join("pipe")).status().unwrap();
+    assert!(status.success());
+    write(dir.path(), "a.py", format!("T = \"{}\"\n", tokens::github_pat(31)));
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.locations().len(), 1);
+    assert!(out.stderr.contains("scanned 1 file"), "{}", out.stderr);
+}
