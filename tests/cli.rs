@@ -574,7 +574,10 @@ fn broken_pipe_ends_quietly_with_the_findings_exit_code() {
 #[test]
 fn fifos_are_skipped_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("mkfifo").arg(dir.path().join("pipe")).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe"))
+        .status()
+        .unwrap();
     assert!(status.success());
     write(dir.path(), "a.py", format!("T = \"{}\"\n", tokens::github_pat(31)));
     let out = run(dir.path(), &["scan", "--format", "json"]);
