@@ -273,22 +273,17 @@ fn progress_display(
     while !done.load(Relaxed) {
         std::thread::sleep(std::time::Duration::from_millis(200));
         let blobs_total = progress.blobs_total.load(Relaxed);
-        let line = if blobs_total == 0 {
-            format!(
-                "walking commits {}/{}",
-                progress.commits_walked.load(Relaxed),
-                progress.commits_total.load(Relaxed)
-            )
-        } else {
-            let bytes = Stats::get(&pipeline.stats.bytes);
-            let rate = bytes as f64 / started.elapsed().as_secs_f64().max(0.001);
-            format!(
-                "scanning blobs {}/{blobs_total}, {} ({}/s)",
-                Stats::get(&pipeline.stats.blobs),
-                human_bytes(bytes),
-                human_bytes(rate as u64)
-            )
-        };
+        let bytes = Stats::get(&pipeline.stats.bytes);
+        let rate = bytes as f64 / started.elapsed().as_secs_f64().max(0.001);
+        // The blob total grows while the walk still finds new blobs.
+        let line = format!(
+            "commits {}/{}, blobs {}/{blobs_total}, {} ({}/s)",
+            progress.commits_walked.load(Relaxed),
+            progress.commits_total.load(Relaxed),
+            Stats::get(&pipeline.stats.blobs),
+            human_bytes(bytes),
+            human_bytes(rate as u64)
+        );
         eprint!("\r\x1b[2K{line}");
         drawn = true;
     }
