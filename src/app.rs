@@ -34,6 +34,11 @@ pub fn run(settings: &Settings) -> u8 {
         Command::ConfigCheck { file } => config_check(file.as_deref()),
         Command::ConfigInit => config_init(),
         Command::ImportGitleaks { file } => import_gitleaks(file),
+        Command::Merge {
+            reports,
+            format,
+            output,
+        } => merge(reports, *format, output.as_deref()),
         Command::HookInstall { force } => crate::hook::install(*force),
         Command::HookUninstall => crate::hook::uninstall(),
     };
@@ -210,10 +215,11 @@ fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collecte
         }
         Target::Stdin => crate::source::stdin::scan(&pipeline)?,
         Target::Staged => staged::scan(&pipeline, repo.as_ref().expect("opened above"))?,
-        Target::History { range, .. } => {
+        Target::History { range, shard, .. } => {
             let history_settings = HistorySettings {
                 range: range.clone(),
                 threads: settings.threads,
+                shard: *shard,
             };
             let progress = history::Progress::default();
             let show_progress = !settings.quiet && std::io::stderr().is_terminal();
@@ -527,6 +533,44 @@ fn rules_show(id: &str, config: Option<&Path>) -> anyhow::Result<u8> {
     }
     write_stdout(out.as_bytes())?;
     Ok(EXIT_CLEAN)
+}
+
+/// `leaktrap merge`: the JSON reports of sharded scans as one report.
+fn merge(reports: &[PathBuf], format: report::Format, output: Option<&Path>) -> anyhow::Result<u8> {
+    let output = output.map(Output::check).transpose()?;
+    let mut findings: Vec<crate::finding::Finding> = Vec::new();
+    for path in reports {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot be read", path.display()))?;
+        let hint = "hint: merge takes reports written with --format json or --format jsonl";
+        if text.trim_start().starts_with('[') {
+            let mut part: Vec<crate::finding::Finding> = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a leaktrap JSON report: {e}\n{hint}", path.display()))?;
+            findings.append(&mut part);
+        } else {
+            for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                findings.push(serde_json::from_str(line).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: line {}: not a leaktrap finding: {e}\n{hint}",
+                        path.display(),
+                        number + 1
+                    )
+                })?);
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    findings.dedup();
+    let rules = RuleSet::embedded()?;
+    let rendered = report::render(format, &findings, false, &rules);
+    match output {
+        Some(output) => output.write(&rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    Ok(if findings.is_empty() { EXIT_CLEAN } else { 1 })
 }
 
 fn import_gitleaks(file: &Path) -> anyhow::Result<u8> {

@@ -37,6 +37,17 @@ enum CliCommand {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Combine the JSON reports of sharded scans into one report, deduplicated and sorted
+    /// (exit 1 when it holds findings).
+    Merge {
+        /// JSON or JSONL reports written by `leaktrap scan --format json|jsonl`.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CliFormat::Json)]
+        format: CliFormat,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Install or remove the git pre-commit hook that runs `leaktrap scan --staged`.
     Hook {
         #[command(subcommand)]
@@ -101,6 +112,19 @@ enum CliFormat {
     Csv,
 }
 
+impl From<CliFormat> for Format {
+    fn from(format: CliFormat) -> Format {
+        match format {
+            CliFormat::Text => Format::Text,
+            CliFormat::Json => Format::Json,
+            CliFormat::Jsonl => Format::Jsonl,
+            CliFormat::Sarif => Format::Sarif,
+            CliFormat::Junit => Format::Junit,
+            CliFormat::Csv => Format::Csv,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum CliColor {
     Auto,
@@ -124,6 +148,10 @@ struct ScanArgs {
     /// With --history: only commits in B and not in A (`A..B`, any revspec git accepts).
     #[arg(long, value_name = "A..B", requires = "history")]
     range: Option<String>,
+    /// With --history: scan only this share K of N of the blobs (for a CI matrix; combine the
+    /// JSON reports with `leaktrap merge`).
+    #[arg(long, value_name = "K/N", requires = "history")]
+    shard: Option<crate::settings::Shard>,
     /// Config file (default: .leaktrap.yaml at the scanned root).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -183,6 +211,15 @@ impl Cli {
                 ConfigCommand::Init => Command::ConfigInit,
                 ConfigCommand::ImportGitleaks { file } => Command::ImportGitleaks { file },
             },
+            CliCommand::Merge {
+                reports,
+                format,
+                output,
+            } => Command::Merge {
+                reports,
+                format: format.into(),
+                output,
+            },
             CliCommand::Hook { command } => match command {
                 HookCommand::Install { force } => Command::HookInstall { force },
                 HookCommand::Uninstall => Command::HookUninstall,
@@ -202,6 +239,7 @@ impl ScanArgs {
             Target::History {
                 path: self.paths.into_iter().next(),
                 range: self.range,
+                shard: self.shard,
             }
         } else if self.paths.is_empty() {
             Target::Paths(vec![PathBuf::from(".")])
@@ -212,14 +250,7 @@ impl ScanArgs {
             target,
             config: self.config,
             baseline: self.baseline,
-            format: match self.format {
-                CliFormat::Text => Format::Text,
-                CliFormat::Json => Format::Json,
-                CliFormat::Jsonl => Format::Jsonl,
-                CliFormat::Sarif => Format::Sarif,
-                CliFormat::Junit => Format::Junit,
-                CliFormat::Csv => Format::Csv,
-            },
+            format: self.format.into(),
             output: self.output,
             show_secrets: self.show_secrets,
             exit_code: self.exit_code,

@@ -33,6 +33,12 @@ pub enum Command {
     HookInstall {
         force: bool,
     },
+    /// Combine JSON reports (of sharded scans) into one report.
+    Merge {
+        reports: Vec<PathBuf>,
+        format: Format,
+        output: Option<PathBuf>,
+    },
     HookUninstall,
 }
 
@@ -47,7 +53,45 @@ pub enum Target {
     History {
         path: Option<PathBuf>,
         range: Option<String>,
+        shard: Option<Shard>,
     },
+}
+
+/// `--shard K/N`: this job's share of a history scan, so that N CI jobs split the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether this shard scans the blobs first seen at `path`. All versions of a path land in
+    /// the same shard, so per-path dedup works as in an unsharded scan. FNV-1a keeps the split
+    /// the same on every machine and every build.
+    pub fn owns(&self, path: &str) -> bool {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in path.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash % self.count == self.index
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let usage = || format!("'{text}' is not K/N with 1 <= K <= N (e.g. 2/4)");
+        let (k, n) = text.split_once('/').ok_or_else(usage)?;
+        let k: u64 = k.trim().parse().map_err(|_| usage())?;
+        let n: u64 = n.trim().parse().map_err(|_| usage())?;
+        if n == 0 || k == 0 || k > n {
+            return Err(usage());
+        }
+        Ok(Shard { index: k - 1, count: n })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

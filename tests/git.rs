@@ -560,3 +560,57 @@ fn history_output_is_identical_whatever_the_thread_count() {
     assert_eq!(one.json().len(), 12);
     assert_eq!(one.stdout, four.stdout);
 }
+
+/// N shards, merged, give exactly the unsharded report.
+#[test]
+fn sharded_history_merges_to_the_unsharded_report() {
+    let dir = repo();
+    for i in 0..16u64 {
+        let path = format!("svc{}/config{}.py", i % 5, i % 7);
+        // Rewrite some files so later versions carry earlier secrets along.
+        write(
+            dir.path(),
+            &path,
+            format!(
+                "A = \"{}\"\nB = \"{}\"\n",
+                tokens::github_pat(300 + i % 4),
+                tokens::stripe_live(400 + i)
+            ),
+        );
+        commit_all(dir.path(), &format!("change {i}"));
+    }
+    let whole = history(dir.path(), &[]);
+    assert_eq!(whole.code, 1);
+    let mut shard_files = Vec::new();
+    let mut total = 0;
+    for k in 1..=3 {
+        let file = dir.path().join(format!("shard{k}.json"));
+        let shard = format!("{k}/3");
+        let out = run(
+            dir.path(),
+            &[
+                "scan",
+                "--history",
+                "--shard",
+                &shard,
+                "--format",
+                "json",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        total += serde_json::from_str::<Vec<serde_json::Value>>(&std::fs::read_to_string(&file).unwrap())
+            .unwrap()
+            .len();
+        shard_files.push(file.to_str().unwrap().to_string());
+    }
+    assert_eq!(total, whole.json().len(), "each finding is in exactly one shard");
+    let mut args = vec!["merge"];
+    args.extend(shard_files.iter().map(String::as_str));
+    let merged = run(dir.path(), &args);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    assert_eq!(merged.stdout, whole.stdout);
+    let bad = run(dir.path(), &["scan", "--history", "--shard", "4/3"]);
+    assert_eq!(bad.code, 2);
+}

@@ -23,6 +23,8 @@ pub struct HistorySettings {
     /// `A..B` (or any revspec git accepts); `None` for every ref.
     pub range: Option<String>,
     pub threads: usize,
+    /// Scan only this share of the blobs.
+    pub shard: Option<crate::settings::Shard>,
 }
 
 /// What a history scan covered, for the summary and its warnings.
@@ -66,6 +68,7 @@ pub fn scan(
         let walk = scope.spawn(|| {
             let mut walker = TreeWalker {
                 sender: Some(sender),
+                shard: settings.shard,
                 ..TreeWalker::default()
             };
             match Repository::open(&git_dir) {
@@ -178,6 +181,8 @@ fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oi
 struct TreeWalker {
     /// Where new blobs go to be scanned; `None` once the walk is over.
     sender: Option<std::sync::mpsc::SyncSender<ScanJob>>,
+    /// With `--shard`, only blobs first seen at paths this shard owns are sent.
+    shard: Option<crate::settings::Shard>,
     seen_trees: HashSet<Oid>,
     first_sighting: HashMap<Oid, usize>,
     /// Blobs present before a `--range`: known, not scanned.
@@ -296,7 +301,9 @@ impl TreeWalker {
                 let index = self.jobs.len();
                 self.first_sighting.insert(oid, index);
                 let path = display_path(path);
-                if let Some(sender) = &self.sender {
+                if let Some(sender) = &self.sender
+                    && self.shard.is_none_or(|shard| shard.owns(&path))
+                {
                     // A closed channel means the scan stopped; the walk still finishes.
                     let _ = sender.send(ScanJob {
                         index,
