@@ -90,6 +90,27 @@ print(len(data) if isinstance(data, list) else "?")
 PY
 }
 
+# Optimisations must not change results: each use's findings are compared with the previous
+# run's on the same corpus (kept outside the repository).
+state="${XDG_CACHE_HOME:-$HOME/.cache}/leaktrap-bench"
+mkdir -p "$state"
+compare_findings() {
+  local use="$1" current="$work/out.leaktrap.json" previous="$state/$(basename "$corpus")-$1.json"
+  [ -s "$current" ] || return 0
+  if [ -s "$previous" ]; then
+    python3 - "$previous" "$current" "$use" >&2 <<'PY'
+import json, sys
+key = lambda f: (f["path"], f["line"], f["column"], f["rule_id"], f.get("commit"))
+old, new = ({key(f) for f in json.load(open(p))} for p in sys.argv[1:3])
+if old == new:
+    print(f"{sys.argv[3]}: findings identical to the previous run ({len(new)})")
+else:
+    print(f"{sys.argv[3]}: FINDINGS CHANGED: {len(new - old)} new, {len(old - new)} gone")
+PY
+  fi
+  cp "$current" "$previous"
+}
+
 table="$work/table.md"
 echo "| use | tool | median | ratio to leaktrap | peak RSS | findings |" > "$table"
 echo "|---|---|---|---|---|---|" >> "$table"
@@ -105,6 +126,7 @@ for use in $uses; do
   done < <(commands_for "$use")
   echo "== $use: ${names[*]}" >&2
   hyperfine "${hyper_args[@]}" >/dev/null
+  compare_findings "$use"
   for i in "${!names[@]}"; do
     name="${names[$i]}"
     /usr/bin/time -f %M -o "$work/rss" bash -c "${cmds[$i]} >/dev/null 2>&1" || true
