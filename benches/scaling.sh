@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Scaling: throughput with 1 and 2 threads, and time against bytes scanned for three history
+# sizes of one repository (HEAD~N..HEAD ranges).
+#   benches/scaling.sh CORPUS      (a git clone with a work tree; RUNS defaults to 3)
+set -euo pipefail
+corpus="${1:?usage: $0 CORPUS}"
+runs="${RUNS:-3}"
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
+command -v hyperfine >/dev/null || { echo "hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+median() { # command -> median seconds
+  hyperfine --runs "$runs" --warmup 1 --ignore-failure --style none --export-json "$work/h.json" "$1" >/dev/null
+  python3 -c "import json,statistics; print(statistics.median(json.load(open('$work/h.json'))['results'][0]['times']))"
+}
+scanned_bytes() { # command -> bytes scanned, from the summary line
+  { bash -c "$1" 2>&1 >/dev/null || true; } | python3 -c "
+import re, sys
+line = sys.stdin.read().strip().splitlines()[-1]
+m = re.search(r'\(([0-9.]+) (B|KiB|MiB|GiB)\)', line)
+print(int(float(m.group(1)) * {'B': 1, 'KiB': 1024, 'MiB': 1024**2, 'GiB': 1024**3}[m.group(2)]))"
+}
+
+echo "| scan | threads | bytes scanned | median | throughput |"
+echo "|---|---|---|---|---|"
+# HEAD~N follows first parents; the ranges also hold the branches merged along the way.
+total=$(git -C "$corpus" rev-list --first-parent --count HEAD)
+for commits in $((total / 8)) $((total / 4)) $((total / 2)); do
+  base=$(git -C "$corpus" rev-parse "HEAD~$commits")
+  for threads in 1 2; do
+    cmd="$leaktrap scan --history $corpus --range $base..HEAD --threads $threads --format json -o $work/out.json"
+    bytes=$(scanned_bytes "$cmd")
+    seconds=$(median "$cmd")
+    python3 -c "print(f'| history, HEAD~$commits..HEAD | $threads | {$bytes/2**20:.0f} MiB | {$seconds:.2f} s | {$bytes/2**20/$seconds:.0f} MiB/s |')"
+  done
+done
+for threads in 1 2; do
+  cmd="$leaktrap scan $corpus --threads $threads --format json -o $work/out.json"
+  bytes=$(scanned_bytes "$cmd")
+  seconds=$(median "$cmd")
+  python3 -c "print(f'| work tree | $threads | {$bytes/2**20:.0f} MiB | {$seconds*1000:.0f} ms | {$bytes/2**20/$seconds:.0f} MiB/s |')"
+done
