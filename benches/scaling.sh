@@ -23,6 +23,13 @@ m = re.search(r'\(([0-9.]+) (B|KiB|MiB|GiB)\)', line)
 print(int(float(m.group(1)) * {'B': 1, 'KiB': 1024, 'MiB': 1024**2, 'GiB': 1024**3}[m.group(2)]))"
 }
 
+measure() { # label threads command: one table row
+  local bytes seconds
+  bytes=$(scanned_bytes "$3")
+  seconds=$(median "$3")
+  python3 -c "print(f'| $1 | $2 | {$bytes/2**20:.0f} MiB | {$seconds:.2f} s | {$bytes/2**20/$seconds:.0f} MiB/s |')"
+}
+
 echo "| scan | threads | bytes scanned | median | throughput |"
 echo "|---|---|---|---|---|"
 # HEAD~N follows first parents; the ranges also hold the branches merged along the way.
@@ -30,15 +37,10 @@ total=$(git -C "$corpus" rev-list --first-parent --count HEAD)
 for commits in $((total / 8)) $((total / 4)) $((total / 2)); do
   base=$(git -C "$corpus" rev-parse "HEAD~$commits")
   for threads in 1 2; do
-    cmd="$leaktrap scan --history $corpus --range $base..HEAD --threads $threads --format json -o $work/out.json"
-    bytes=$(scanned_bytes "$cmd")
-    seconds=$(median "$cmd")
-    python3 -c "print(f'| history, HEAD~$commits..HEAD | $threads | {$bytes/2**20:.0f} MiB | {$seconds:.2f} s | {$bytes/2**20/$seconds:.0f} MiB/s |')"
+    measure "history, HEAD~$commits..HEAD" "$threads" \
+      "$leaktrap scan --history $corpus --range $base..HEAD --threads $threads --format json -o $work/out.json"
   done
 done
 for threads in 1 2; do
-  cmd="$leaktrap scan $corpus --threads $threads --format json -o $work/out.json"
-  bytes=$(scanned_bytes "$cmd")
-  seconds=$(median "$cmd")
-  python3 -c "print(f'| work tree | $threads | {$bytes/2**20:.0f} MiB | {$seconds*1000:.0f} ms | {$bytes/2**20/$seconds:.0f} MiB/s |')"
+  measure "work tree" "$threads" "$leaktrap scan $corpus --threads $threads --format json -o $work/out.json"
 done
