@@ -334,6 +334,14 @@ fn broken_configs_name_the_file_line_and_fix() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("the config is empty"), "{}", out.stderr);
 
+    std::fs::create_dir(dir.path().join("conf.d")).unwrap();
+    let out = run(dir.path(), &["scan", "--config", "conf.d"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("is a directory"), "{}", out.stderr);
+    let out = run(dir.path(), &["scan", "--config", "missing.yaml"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("missing.yaml: cannot be read"), "{}", out.stderr);
+
     write(
         dir.path(),
         ".leaktrap.yaml",
