@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture_copy, git, git_init, run, run_in, tokens, write};
+use common::{commit_all, fixture_copy, git_init, run, run_in, tokens, write};
 
 /// Every secret planted in `fixtures/realistic`, and nothing else (the decoys beside them: AWS
 /// documentation keys, `${VAR}`s, environment lookups, placeholders, Terraform references, hashes,
@@ -227,7 +227,6 @@ fn paths_are_relative_to_the_repository_top_level() {
     );
     let out = run(&dir.path().join("src"), &["scan", "deep", "--format", "json"]);
     assert_eq!(out.locations()[0].0, "src/deep/conf.py");
-    git(dir.path(), &["status", "--short"]);
 }
 
 #[test]
@@ -496,12 +495,7 @@ fn every_allowlist_kind_suppresses_what_it_names() {
         "docs/notes.lock",
         format!("T = \"{}\"\n", tokens::stripe_live(30)),
     );
-    git(dir.path(), &["add", "-A"]);
-    git(
-        dir.path(),
-        &["-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "-m", "one"],
-    );
-    let commit = git(dir.path(), &["rev-parse", "HEAD"]).trim().to_string();
+    let commit = commit_all(dir.path(), "one");
     let config = format!(
         "version: 1\nallowlist:\n  paths: ['**/*.lock']\n  path_regexes: ['(^|/)testdata/']\n  regexes: ['^{}']\n  stopwords: ['{}']\n",
         &by_regex[..12],

@@ -5,18 +5,12 @@ mod common;
 
 use std::path::Path;
 
-use common::{git, git_command, git_init, run, tokens, write};
+use common::{commit_all, git, git_command, git_init, run, tokens, write};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     git_init(dir.path());
     dir
-}
-
-fn commit_all(dir: &Path, message: &str) -> String {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
-    git(dir, &["rev-parse", "HEAD"]).trim().to_string()
 }
 
 fn staged(dir: &Path) -> common::Run {
@@ -119,13 +113,7 @@ fn old_secret_stays_silent_new_secret_in_the_same_file_is_reported() {
 #[test]
 fn private_key_replaced_inside_an_unchanged_begin_line_is_new() {
     let dir = repo();
-    let key = |seed: u64| {
-        let body: Vec<String> = (0..12).map(|i| tokens::base62(seed * 100 + i, 64)).collect();
-        format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
-            body.join("\n")
-        )
-    };
+    let key = |seed: u64| tokens::rsa_private_key(seed, 12);
     write(dir.path(), "deploy.pem", key(1));
     commit_all(dir.path(), "key");
     write(dir.path(), "deploy.pem", key(2));

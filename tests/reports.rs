@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{git, git_init, run, tokens, write};
+use common::{commit_all, git_init, run, tokens, write};
 
 /// A repository whose history holds a one-line token and a multi-line private key.
 fn repo_with_secrets() -> tempfile::TempDir {
@@ -14,18 +14,9 @@ fn repo_with_secrets() -> tempfile::TempDir {
         "app/settings.py",
         format!("TOKEN = \"{}\"\n", tokens::github_pat(80)),
     );
-    let body: Vec<String> = (0..10).map(|i| tokens::base62(900 + i, 64)).collect();
-    write(
-        dir.path(),
-        "deploy/key.pem",
-        format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
-            body.join("\n")
-        ),
-    );
+    write(dir.path(), "deploy/key.pem", tokens::rsa_private_key(9, 10));
     write(dir.path(), ".env", "DEBUG=1\n");
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "add settings, key & <env>"]);
+    commit_all(dir.path(), "add settings, key & <env>");
     dir
 }
 

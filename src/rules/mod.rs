@@ -77,7 +77,7 @@ pub struct Rule {
     pub remediation: String,
     pub keywords: Vec<String>,
     pub regex_source: String,
-    regex: OnceLock<Result<CompiledRegex, String>>,
+    regex: OnceLock<Result<Regex, String>>,
     max_len: OnceLock<Option<usize>>,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
@@ -120,7 +120,10 @@ impl Rule {
 
     /// The compiled regex, built on first use.
     pub fn regex(&self) -> Result<&Regex, &str> {
-        self.compiled().map(|c| &c.regex)
+        self.regex
+            .get_or_init(|| compile_regex(&self.regex_source))
+            .as_ref()
+            .map_err(|e| e.as_str())
     }
 
     /// The longest text the regex can match, when bounded: the matcher then only searches that
@@ -130,33 +133,12 @@ impl Rule {
         *self.max_len.get_or_init(|| max_match_len(&self.regex_source))
     }
 
-    fn compiled(&self) -> Result<&CompiledRegex, &str> {
-        self.regex
-            .get_or_init(|| CompiledRegex::new(&self.regex_source))
-            .as_ref()
-            .map_err(|e| e.as_str())
-    }
-
     /// Does this path rule name `path` (repo-relative, `/`-separated)?
     pub fn matches_path(&self, path: &str) -> bool {
         match &self.paths {
             Some(globs) => globs.is_match(path) && !self.path_allowlist.as_ref().is_some_and(|a| a.is_match(path)),
             None => false,
         }
-    }
-}
-
-/// A rule's compiled regex.
-#[derive(Debug)]
-struct CompiledRegex {
-    regex: Regex,
-}
-
-impl CompiledRegex {
-    fn new(source: &str) -> Result<CompiledRegex, String> {
-        Ok(CompiledRegex {
-            regex: compile_regex(source)?,
-        })
     }
 }
 
@@ -181,7 +163,8 @@ pub fn compile_regex(source: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-fn compile_globs(patterns: &[String]) -> Result<GlobSet, String> {
+/// Builds a gitignore-style glob set (rules' `paths`, the config's `allowlist.paths`).
+pub fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         // gitignore style: a pattern without a slash matches at any depth.
@@ -197,11 +180,6 @@ fn compile_globs(patterns: &[String]) -> Result<GlobSet, String> {
         builder.add(glob);
     }
     builder.build().map_err(|e| e.to_string())
-}
-
-/// Builds a gitignore-style glob set (used by config allowlists too).
-pub fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
-    compile_globs(patterns)
 }
 
 /// Where a rule file came from decides how strictly it is checked at load time.
@@ -252,17 +230,17 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
     let secret_group = syntax.secret_group.unwrap_or(1);
     let regex = OnceLock::new();
     if has_regex && trust == Trust::User {
-        let compiled = CompiledRegex::new(&regex_source).map_err(|e| {
+        let compiled = compile_regex(&regex_source).map_err(|e| {
             err(
                 format!("the regex does not compile: {e}"),
                 "leaktrap uses Rust regex syntax (no look-around, no backreferences); fix the pattern",
             )
         })?;
-        if secret_group >= compiled.regex.captures_len() {
+        if secret_group >= compiled.captures_len() {
             return Err(err(
                 format!(
                     "secret_group is {secret_group} but the regex has only {} capture group(s)",
-                    compiled.regex.captures_len() - 1
+                    compiled.captures_len() - 1
                 ),
                 "wrap the secret in ( ) or set `secret_group` to an existing group",
             ));
@@ -282,14 +260,14 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
         allowlist.stopwords = al.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect();
     }
     let paths = if is_path_rule {
-        Some(compile_globs(&syntax.paths).map_err(|e| err(e, "fix the glob in `paths`"))?)
+        Some(glob_set(&syntax.paths).map_err(|e| err(e, "fix the glob in `paths`"))?)
     } else {
         None
     };
     let path_allowlist = if syntax.path_allowlist.is_empty() {
         None
     } else {
-        Some(compile_globs(&syntax.path_allowlist).map_err(|e| err(e, "fix the glob in `path_allowlist`"))?)
+        Some(glob_set(&syntax.path_allowlist).map_err(|e| err(e, "fix the glob in `path_allowlist`"))?)
     };
     Ok(Rule {
         id: syntax.id,
@@ -317,22 +295,6 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
     })
 }
 
-/// Parses one YAML rule file (`rules: [...]`).
-pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<RuleSyntax>, RuleError> {
-    let parsed: RuleFileSyntax = serde_yaml_ng::from_str(text).map_err(|e| RuleError {
-        file: file.to_string(),
-        location: e
-            .location()
-            .map(|l| format!("line {} column {}: ", l.line(), l.column()))
-            .unwrap_or_default(),
-        message: e.to_string(),
-        hint:
-            "fix the YAML; each rule needs at least `id`, `name`, `severity` and either `keywords` + `regex` or `paths`"
-                .into(),
-    })?;
-    Ok(parsed.rules)
-}
-
 /// The rules a scan runs, in a stable order.
 #[derive(Debug, Default)]
 pub struct RuleSet {
@@ -357,14 +319,7 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Adds every rule of a YAML file; a duplicate id is an error.
-    pub fn add_file(&mut self, file: &str, text: &str, trust: Trust) -> Result<(), RuleError> {
-        for syntax in parse_rule_file(file, text)? {
-            self.add(compile_rule(syntax, file, trust)?)?;
-        }
-        Ok(())
-    }
-
+    /// Adds a rule; a duplicate id is an error.
     pub fn add(&mut self, rule: Rule) -> Result<(), RuleError> {
         if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
             return Err(RuleError::in_rule(

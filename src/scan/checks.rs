@@ -2,11 +2,10 @@
 //! rules the placeholder model that keeps `password = "changeme"` out of reports.
 
 use base64::Engine;
-use base64::engine::DecodePaddingMode;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 
 use crate::rules::Check;
 
+use super::decode;
 use super::entropy::shannon;
 
 /// What a check may look at besides the secret itself.
@@ -31,7 +30,7 @@ pub fn passes(check: Check, secret: &[u8], ctx: &CheckContext) -> bool {
 /// Base64 of `user:password` whose password is real (not empty, not a placeholder).
 pub fn basic_auth(encoded: &[u8]) -> bool {
     use base64::Engine;
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
+    let Ok(decoded) = decode::STANDARD.decode(encoded) else {
         return false;
     };
     let Ok(text) = std::str::from_utf8(&decoded) else {
@@ -105,13 +104,6 @@ pub fn crc32_base62(secret: &[u8]) -> bool {
     base62_6(crc32fast::hash(random)) == checksum
 }
 
-const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
 /// A JWT's header and payload are base64url JSON objects, and the header names an `alg`.
 pub fn jwt(secret: &[u8]) -> bool {
     let mut parts = secret.split(|&b| b == b'.');
@@ -119,7 +111,7 @@ pub fn jwt(secret: &[u8]) -> bool {
         return false;
     };
     let decode_object = |part: &[u8]| -> Option<serde_json::Map<String, serde_json::Value>> {
-        let bytes = URL_SAFE_LENIENT.decode(part).ok()?;
+        let bytes = decode::URL_SAFE.decode(part).ok()?;
         match serde_json::from_slice(&bytes).ok()? {
             serde_json::Value::Object(map) => Some(map),
             _ => None,

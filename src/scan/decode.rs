@@ -44,11 +44,13 @@ pub struct DecodedRun {
     pub decoded_end: usize,
 }
 
+/// Base64 as found in the wild: padding optional, trailing bits tolerated. Shared with the
+/// checks that decode (JWT parts, Basic credentials).
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
     .with_decode_padding_mode(DecodePaddingMode::Indifferent)
     .with_decode_allow_trailing_bits(true);
-const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
-const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+pub const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+pub const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
 /// Decoded text is worth scanning when it is printable, single-line text.
 fn printable(bytes: &[u8]) -> bool {

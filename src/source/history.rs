@@ -79,7 +79,15 @@ pub fn scan(
                     for (index, &oid) in commits.iter().enumerate() {
                         progress.commits_walked.store(index + 1, Ordering::Relaxed);
                         match walk_repo.find_commit(oid).and_then(|c| c.tree()) {
-                            Ok(tree) => walker.walk(pipeline, &walk_repo, &tree, index, &oid, progress),
+                            Ok(tree) => {
+                                let visit = Visit {
+                                    pipeline,
+                                    repo: &walk_repo,
+                                    commit: index,
+                                    commit_id: oid,
+                                };
+                                walker.walk(&visit, &tree, progress);
+                            }
                             Err(e) => {
                                 pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message()))
                             }
@@ -177,6 +185,15 @@ fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oi
         .collect()
 }
 
+/// The commit whose tree is being walked, and what the walk reads and reports through.
+struct Visit<'a> {
+    pipeline: &'a Pipeline,
+    repo: &'a Repository,
+    /// Index into the ordered commit list.
+    commit: usize,
+    commit_id: Oid,
+}
+
 #[derive(Default)]
 struct TreeWalker {
     /// Where new blobs go to be scanned; `None` once the walk is over.
@@ -232,50 +249,37 @@ impl TreeWalker {
         }
     }
 
-    /// Records the blobs of `tree` not seen before, at `commit`.
-    fn walk(
-        &mut self,
-        pipeline: &Pipeline,
-        repo: &Repository,
-        tree: &git2::Tree,
-        commit: usize,
-        commit_id: &Oid,
-        progress: &Progress,
-    ) {
+    /// Records the blobs of `tree` not seen before, at `commit` (its index and id).
+    fn walk(&mut self, visit: &Visit, tree: &git2::Tree, progress: &Progress) {
         if !self.seen_trees.insert(tree.id()) {
             return;
         }
         let mut path = Vec::new();
-        self.walk_tree(pipeline, repo, tree, commit, commit_id, &mut path);
+        self.walk_tree(visit, tree, &mut path);
         progress.blobs_total.store(self.jobs.len(), Ordering::Relaxed);
     }
 
-    fn walk_tree(
-        &mut self,
-        pipeline: &Pipeline,
-        repo: &Repository,
-        tree: &git2::Tree,
-        commit: usize,
-        commit_id: &Oid,
-        path: &mut Vec<u8>,
-    ) {
+    fn walk_tree(&mut self, visit: &Visit, tree: &git2::Tree, path: &mut Vec<u8>) {
         for entry in tree.iter() {
             let before = path.len();
             path.extend_from_slice(entry.name_bytes());
             match entry.kind() {
-                Some(ObjectType::Tree) if self.seen_trees.insert(entry.id()) => match repo.find_tree(entry.id()) {
-                    Ok(subtree) => {
-                        path.push(b'/');
-                        self.walk_tree(pipeline, repo, &subtree, commit, commit_id, path);
+                Some(ObjectType::Tree) if self.seen_trees.insert(entry.id()) => {
+                    match visit.repo.find_tree(entry.id()) {
+                        Ok(subtree) => {
+                            path.push(b'/');
+                            self.walk_tree(visit, &subtree, path);
+                        }
+                        Err(e) => visit.pipeline.error(&format!(
+                            "commit {}: tree {} at {} is missing or corrupt: {}",
+                            visit.commit_id,
+                            entry.id(),
+                            display_path(path),
+                            e.message()
+                        )),
                     }
-                    Err(e) => pipeline.error(&format!(
-                        "commit {commit_id}: tree {} at {} is missing or corrupt: {}",
-                        entry.id(),
-                        display_path(path),
-                        e.message()
-                    )),
-                },
-                Some(ObjectType::Blob) => self.sighting(entry.id(), path, commit),
+                }
+                Some(ObjectType::Blob) => self.sighting(entry.id(), path, visit.commit),
                 // Submodule commits and anything else are not content of this repository.
                 _ => {}
             }

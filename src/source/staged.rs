@@ -51,7 +51,8 @@ fn staged_files(repo: &Repository, max_size: u64) -> anyhow::Result<Vec<StagedFi
     let mut diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options))?;
     diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(false)))?;
 
-    let files: RefCell<BTreeMap<String, StagedFile>> = RefCell::new(BTreeMap::new());
+    // Keyed by the path's bytes, so the per-line callback looks files up without allocating.
+    let files: RefCell<BTreeMap<Vec<u8>, StagedFile>> = RefCell::new(BTreeMap::new());
     let mut on_file = |delta: git2::DiffDelta, _progress: f32| {
         let new = delta.new_file();
         let status = delta.status();
@@ -61,13 +62,14 @@ fn staged_files(repo: &Repository, max_size: u64) -> anyhow::Result<Vec<StagedFi
         ) || new.mode() == FileMode::Commit
             || new.id().is_zero();
         if !skipped {
-            let path = display_path(new.path_bytes().unwrap_or_default());
+            let raw_path = new.path_bytes().unwrap_or_default().to_vec();
+            let path = display_path(&raw_path);
             let scope = ChangeScope {
                 added_lines: Default::default(),
                 new_path: matches!(status, Delta::Added | Delta::Renamed | Delta::Copied),
             };
             files.borrow_mut().insert(
-                path.clone(),
+                raw_path,
                 StagedFile {
                     oid: new.id(),
                     path,
@@ -80,7 +82,7 @@ fn staged_files(repo: &Repository, max_size: u64) -> anyhow::Result<Vec<StagedFi
     let mut on_line = |delta: git2::DiffDelta, _hunk: Option<git2::DiffHunk>, line: git2::DiffLine| {
         if line.origin() == '+'
             && let (Some(number), Some(path)) = (line.new_lineno(), delta.new_file().path_bytes())
-            && let Some(file) = files.borrow_mut().get_mut(&display_path(path))
+            && let Some(file) = files.borrow_mut().get_mut(path)
         {
             file.scope.added_lines.insert(number as usize);
         }

@@ -135,6 +135,13 @@ pub fn git_init(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);
 }
 
+/// Stages everything and commits it; returns the new commit's id.
+pub fn commit_all(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+}
+
 /// Fresh tokens of valid formats, generated at test time (never a real credential).
 pub mod tokens {
     const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -157,6 +164,15 @@ pub mod tokens {
         let random = base62(seed, 30);
         let checksum = leaktrap::scan::checks::base62_6(crc32fast::hash(random.as_bytes()));
         format!("ghp_{random}{}", String::from_utf8(checksum.to_vec()).unwrap())
+    }
+
+    /// An RSA private key block whose body is `lines` lines of random base62 (not a real key).
+    pub fn rsa_private_key(seed: u64, lines: u64) -> String {
+        let body: Vec<String> = (0..lines).map(|i| base62(seed * 100 + i, 64)).collect();
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body.join("\n")
+        )
     }
 
     pub fn stripe_live(seed: u64) -> String {
