@@ -369,6 +369,29 @@ fn user_rules_and_allowlists_from_the_config_apply() {
     );
 }
 
+/// Long repetitions are compiled open-ended for speed; a run longer than the bound must still
+/// give what the regex as written gives (here its first 300 characters), with and without the
+/// prefilter's windows.
+#[test]
+fn a_run_longer_than_a_rules_bound_matches_as_the_regex_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        "version: 1\nrules:\n  - id: acme-key\n    name: Acme key\n    severity: high\n    keywords: [acme_]\n    regex: 'acme_([a-z]{150,300})'\n",
+    );
+    let run_of = "q".repeat(500);
+    write(dir.path(), "app.txt", format!("k = acme_{run_of}\n"));
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let mut args = vec!["scan", "--format", "json", "--show-secrets"];
+        args.extend_from_slice(extra);
+        let out = run(dir.path(), &args);
+        let findings = out.json();
+        assert_eq!(findings.len(), 1, "{}", out.stdout);
+        assert_eq!(findings[0]["secret"].as_str().unwrap(), &run_of[..300]);
+    }
+}
+
 #[test]
 fn text_report_shows_location_rule_and_redacted_line() {
     let dir = tempfile::tempdir().unwrap();

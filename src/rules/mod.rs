@@ -78,6 +78,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub regex_source: String,
     regex: OnceLock<Result<Regex, String>>,
+    /// The regex exactly as written, compiled only when the open-ended form ran past the
+    /// rule's bound (see `compile_regex`).
+    exact: OnceLock<Result<Regex, String>>,
     max_len: OnceLock<Option<usize>>,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
@@ -126,6 +129,15 @@ impl Rule {
             .map_err(|e| e.as_str())
     }
 
+    /// The regex exactly as written, for the rare match that ran past the bound of a repetition
+    /// `regex()` compiled open-ended.
+    pub fn exact_regex(&self) -> Result<&Regex, &str> {
+        self.exact
+            .get_or_init(|| build_regex(&self.regex_source))
+            .as_ref()
+            .map_err(|e| e.as_str())
+    }
+
     /// The longest text the regex can match, when bounded: the matcher then only searches that
     /// far around each keyword instead of the whole blob. Read from the regex's syntax, without
     /// compiling it.
@@ -154,13 +166,69 @@ fn max_match_len(source: &str) -> Option<usize> {
 }
 
 /// Compiles a rule regex the way every rule is compiled: bytes, ASCII classes, bounded size.
+///
+/// Long bounded repetitions (`[A-Za-z0-9+/]{100,4196}`) are compiled open-ended (`{100,}`): the
+/// NFA of a counted repetition has a state per count, which made a handful of rules cost
+/// milliseconds each to build and bloated their DFAs. Results do not change: windows come from
+/// the bounded source (`max_match_len`), and where a match runs past that bound the matcher asks
+/// the exact regex instead (`Rule::exact_regex`).
 pub fn compile_regex(source: &str) -> Result<Regex, String> {
+    match open_long_repetitions(source) {
+        Some(opened) => build_regex(&opened).or_else(|_| build_regex(source)),
+        None => build_regex(source),
+    }
+}
+
+fn build_regex(source: &str) -> Result<Regex, String> {
     RegexBuilder::new(source)
         .unicode(false)
         .size_limit(32 << 20)
         .dfa_size_limit(32 << 20)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// A repetition allowing more than this many extra items is compiled open-ended.
+const LONG_REPETITION: u32 = 128;
+
+/// `source` with its long bounded repetitions made open-ended, or `None` when it has none (or
+/// does not parse, which the regex builder then reports).
+fn open_long_repetitions(source: &str) -> Option<String> {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    fn open(hir: Hir, changed: &mut bool) -> Hir {
+        match hir.into_kind() {
+            HirKind::Repetition(rep) => {
+                let long = rep.max.is_some_and(|max| max - rep.min > LONG_REPETITION);
+                *changed |= long;
+                Hir::repetition(Repetition {
+                    min: rep.min,
+                    max: if long { None } else { rep.max },
+                    greedy: rep.greedy,
+                    sub: Box::new(open(*rep.sub, changed)),
+                })
+            }
+            HirKind::Capture(cap) => Hir::capture(Capture {
+                index: cap.index,
+                name: cap.name,
+                sub: Box::new(open(*cap.sub, changed)),
+            }),
+            HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| open(h, changed)).collect()),
+            HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| open(h, changed)).collect()),
+            HirKind::Empty => Hir::empty(),
+            HirKind::Literal(lit) => Hir::literal(lit.0),
+            HirKind::Class(class) => Hir::class(class),
+            HirKind::Look(look) => Hir::look(look),
+        }
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(source)
+        .ok()?;
+    let mut changed = false;
+    let opened = open(hir, &mut changed);
+    changed.then(|| opened.to_string())
 }
 
 /// Builds a gitignore-style glob set (rules' `paths`, the config's `allowlist.paths`).
@@ -278,6 +346,7 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
         keywords,
         regex_source,
         regex,
+        exact: OnceLock::new(),
         max_len: OnceLock::new(),
         secret_group,
         min_entropy: syntax.min_entropy,
@@ -340,5 +409,31 @@ impl RuleSet {
     /// Drops the rules named in a config's `disable` list.
     pub fn disable(&mut self, ids: &[String]) {
         self.rules.retain(|r| !ids.contains(&r.id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_repetitions_are_opened_and_short_ones_kept() {
+        let opened = open_long_repetitions("x_([a-z]{10,4000})[ \t]{0,16}").expect("has a long repetition");
+        assert!(opened.contains("{10,}"), "{opened}");
+        assert!(opened.contains("{0,16}"), "{opened}");
+        assert_eq!(open_long_repetitions("x_([a-z]{10,40})"), None);
+        assert_eq!(open_long_repetitions("x_(["), None);
+    }
+
+    #[test]
+    fn opened_regex_keeps_capture_groups() {
+        let source = "(?P<key>k)=([A-Za-z0-9]{4,900})";
+        let opened = compile_regex(source).unwrap();
+        let exact = build_regex(source).unwrap();
+        assert_eq!(opened.captures_len(), exact.captures_len());
+        assert_eq!(
+            opened.capture_names().collect::<Vec<_>>(),
+            exact.capture_names().collect::<Vec<_>>()
+        );
     }
 }

@@ -26,19 +26,35 @@ pub fn run_rule(
         .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
     let key_group = regex.capture_names().position(|n| n == Some("key"));
     let mut locations = regex.capture_locations();
+    // Long repetitions are compiled open-ended (see `compile_regex`): a match longer than the
+    // rule's bound is searched again with the regex as written.
+    let max_len = rule.max_match_len();
+    let mut exact_locations = None;
     for &(window_start, window_end) in windows {
         // The text before the window stays visible to the regex as context; after it, nothing
         // is needed, since no match reaches past a window (see `windows`).
         let haystack = &text[..window_end];
         let mut at = window_start;
         while at <= haystack.len() {
-            let Some(whole) = regex.captures_read_at(&mut locations, haystack, at) else {
+            let Some(mut whole) = regex.captures_read_at(&mut locations, haystack, at) else {
                 break;
             };
-            let next = match locations.get(rule.secret_group) {
+            let mut found = &locations;
+            if max_len.is_some_and(|max| whole.len() > max) {
+                let exact = rule
+                    .exact_regex()
+                    .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
+                let exact_locations = exact_locations.get_or_insert_with(|| exact.capture_locations());
+                match exact.captures_read_at(exact_locations, haystack, at) {
+                    Some(m) => whole = m,
+                    None => break,
+                }
+                found = exact_locations;
+            }
+            let next = match found.get(rule.secret_group) {
                 Some((start, end)) if end > start => {
                     let secret = &text[start..end];
-                    let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
+                    let key = key_group.and_then(|g| found.get(g)).map(|(s, e)| &text[s..e]);
                     if confirmed(rule, secret, &CheckContext { key, path }) {
                         out.push(Match {
                             rule: rule_index,

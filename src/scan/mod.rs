@@ -93,27 +93,57 @@ impl Default for ScanOptions {
 pub struct Scanner {
     pub rules: RuleSet,
     prefilter: Prefilter,
+    paths: PathIndex,
     options: ScanOptions,
+}
+
+/// Every path rule's globs in one set, so a file's path is matched once, not once per rule.
+struct PathIndex {
+    globs: globset::GlobSet,
+    /// For each glob in `globs`, its rule.
+    rule_of_glob: Vec<usize>,
+}
+
+impl PathIndex {
+    fn new(rules: &RuleSet) -> PathIndex {
+        let mut patterns = Vec::new();
+        let mut rule_of_glob = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.is_path_rule()) {
+            patterns.extend(rule.path_patterns.iter().cloned());
+            rule_of_glob.extend(std::iter::repeat_n(index, rule.path_patterns.len()));
+        }
+        let globs = crate::rules::glob_set(&patterns)
+            .expect("path rules' globs compiled one by one when the rules were loaded");
+        PathIndex { globs, rule_of_glob }
+    }
 }
 
 impl Scanner {
     pub fn new(rules: RuleSet, options: ScanOptions) -> Scanner {
         let prefilter = Prefilter::new(&rules);
+        let paths = PathIndex::new(&rules);
         Scanner {
             rules,
             prefilter,
+            paths,
             options,
         }
     }
 
     /// Path rules: files that should never be committed, whatever they hold.
     pub fn scan_path(&self, path: &str) -> Vec<Match> {
-        self.rules
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| rule.matches_path(path))
-            .map(|(rule, _)| Match {
+        let mut rules: Vec<usize> = self
+            .paths
+            .globs
+            .matches(path)
+            .into_iter()
+            .map(|glob| self.paths.rule_of_glob[glob])
+            .collect();
+        rules.dedup();
+        rules
+            .into_iter()
+            .filter(|&rule| self.rules.rules[rule].matches_path(path))
+            .map(|rule| Match {
                 rule,
                 start: 0,
                 end: 0,

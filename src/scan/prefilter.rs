@@ -10,7 +10,6 @@ pub struct Prefilter {
     /// For each automaton pattern, the content rules that list it.
     rules_of_keyword: Vec<Vec<usize>>,
     content_rules: Vec<usize>,
-    rule_count: usize,
 }
 
 impl Prefilter {
@@ -49,7 +48,6 @@ impl Prefilter {
             automaton,
             rules_of_keyword,
             content_rules,
-            rule_count: rules.rules.len(),
         }
     }
 
@@ -59,25 +57,27 @@ impl Prefilter {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules_of_keyword.len()];
+        // Most blobs have no hit or a handful: collect (rule, span) pairs and group them, rather
+        // than keeping a list per keyword and per rule for every blob.
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         for hit in automaton.find_overlapping_iter(haystack) {
-            hits[hit.pattern().as_usize()].push((hit.start(), hit.end()));
+            for &rule in &self.rules_of_keyword[hit.pattern().as_usize()] {
+                hits.push((rule, hit.start(), hit.end()));
+            }
         }
-        let mut per_rule: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rule_count];
-        for (pattern, spans) in hits.iter().enumerate().filter(|(_, spans)| !spans.is_empty()) {
-            for &rule in &self.rules_of_keyword[pattern] {
-                per_rule[rule].extend_from_slice(spans);
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let mut per_rule: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+        for (rule, start, end) in hits {
+            match per_rule.last_mut() {
+                Some((last, spans)) if *last == rule => spans.push((start, end)),
+                _ => per_rule.push((rule, vec![(start, end)])),
             }
         }
         per_rule
-            .into_iter()
-            .enumerate()
-            .filter(|(_, spans)| !spans.is_empty())
-            .map(|(rule, mut spans)| {
-                spans.sort_unstable();
-                (rule, spans)
-            })
-            .collect()
     }
 
     /// Every content rule, for running with the prefilter turned off.
