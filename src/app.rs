@@ -160,6 +160,7 @@ fn finish(settings: &ScanSettings, collected: &Collected, started: Instant) {
 fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
     let mut roots = Vec::new();
     let mut repo = None;
+    let mut staged_files = None;
     let config_root = match &settings.target {
         Target::Paths(paths) => {
             roots = paths
@@ -169,7 +170,13 @@ fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collecte
             Some(roots[0].base.clone())
         }
         Target::Stdin => None,
-        Target::Staged => Some(git::root(repo.insert(git::open(None)?))),
+        Target::Staged => {
+            // Reading the index and diffing it against HEAD overlaps loading the rules.
+            let opened = git::open(None)?;
+            let root = git::root(&opened);
+            staged_files = Some(std::thread::spawn(move || staged::staged_files(&opened)));
+            Some(root)
+        }
         Target::History { path, .. } => Some(git::root(repo.insert(git::open(path.as_deref())?))),
     };
     let config = match config_root {
@@ -214,7 +221,14 @@ fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collecte
             }
         }
         Target::Stdin => crate::source::stdin::scan(&pipeline)?,
-        Target::Staged => staged::scan(&pipeline, repo.as_ref().expect("opened above"))?,
+        Target::Staged => {
+            let files = staged_files
+                .take()
+                .expect("started above")
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the index failed unexpectedly"))??;
+            staged::scan(&pipeline, files, settings.threads, staged::open_worker)?
+        }
         Target::History { range, shard, .. } => {
             let history_settings = HistorySettings {
                 range: range.clone(),

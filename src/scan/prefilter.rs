@@ -1,12 +1,15 @@
 //! One case-insensitive Aho-Corasick pass over all content rules' keywords picks the rules whose
 //! regexes are worth running on a blob. A blob with no keyword costs this one linear pass.
 
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::rules::RuleSet;
 
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Automata>,
     /// For each automaton pattern, the content rules that list it.
     rules_of_keyword: Vec<Vec<usize>>,
     content_rules: Vec<usize>,
@@ -32,18 +35,7 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = if keywords.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keywords)
-                    .expect("keyword automaton builds from plain literals"),
-            )
-        };
+        let automaton = (!keywords.is_empty()).then(|| Automata::new(keywords));
         Prefilter {
             automaton,
             rules_of_keyword,
@@ -54,9 +46,10 @@ impl Prefilter {
     /// The content rules to run on `haystack`, in rule order, each with the spans where its
     /// keywords occur (sorted), so its regex need only look around them.
     pub fn candidates(&self, haystack: &[u8]) -> Vec<(usize, Vec<(usize, usize)>)> {
-        let Some(automaton) = &self.automaton else {
+        let Some(automata) = &self.automaton else {
             return Vec::new();
         };
+        let automaton = automata.for_haystack(haystack.len());
         // Most blobs have no hit or a handful: collect (rule, span) pairs and group them, rather
         // than keeping a list per keyword and per rule for every blob.
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
@@ -83,5 +76,57 @@ impl Prefilter {
     /// Every content rule, for running with the prefilter turned off.
     pub fn all_content_rules(&self) -> Vec<usize> {
         self.content_rules.clone()
+    }
+}
+
+/// The same keywords in two automata. A DFA searches about twice as fast as an NFA but takes
+/// milliseconds to build for a few hundred keywords, most of a pre-commit scan's start-up; so a
+/// scan starts with the NFA and builds the DFA once it has read enough to repay it. Both report
+/// the same matches, so which one ran never changes results.
+struct Automata {
+    keywords: Vec<String>,
+    nfa: AhoCorasick,
+    dfa: OnceLock<AhoCorasick>,
+    /// Set by the one thread that builds the DFA; the others go on with the NFA meanwhile.
+    dfa_claimed: AtomicBool,
+    bytes_searched: AtomicU64,
+}
+
+/// Bytes searched with the NFA before building the DFA pays off (its build costs about as much
+/// as the NFA's extra time on 1 MiB).
+const DFA_AFTER_BYTES: u64 = 1 << 20;
+
+impl Automata {
+    fn new(keywords: Vec<String>) -> Automata {
+        let nfa = Self::build(&keywords, AhoCorasickKind::ContiguousNFA);
+        Automata {
+            keywords,
+            nfa,
+            dfa: OnceLock::new(),
+            dfa_claimed: AtomicBool::new(false),
+            bytes_searched: AtomicU64::new(0),
+        }
+    }
+
+    fn build(keywords: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(keywords)
+            .expect("keyword automaton builds from plain literals")
+    }
+
+    fn for_haystack(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        let searched = self.bytes_searched.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
+        if searched >= DFA_AFTER_BYTES && !self.dfa_claimed.swap(true, Ordering::AcqRel) {
+            return self
+                .dfa
+                .get_or_init(|| Self::build(&self.keywords, AhoCorasickKind::DFA));
+        }
+        &self.nfa
     }
 }
