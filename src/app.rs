@@ -25,6 +25,33 @@ pub const EXIT_CLEAN: u8 = 0;
 /// Usage, config or runtime error, including anything that could not be read.
 pub const EXIT_ERROR: u8 = 2;
 
+/// `run`, with a panic (always a bug) reported without its details and turned into exit 2: an
+/// incomplete scan must never look like a pass, and a panic message could quote scanned text.
+pub fn run_guarded(settings: &Settings) -> u8 {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", panic_report(info.payload(), info.location()))
+    }));
+    exit_code_of(|| run(settings))
+}
+
+/// The exit code of `run`, or `EXIT_ERROR` when it panicked (in any thread it joined).
+fn exit_code_of(run: impl FnOnce() -> u8) -> u8 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or(EXIT_ERROR)
+}
+
+/// What a panic prints: where it happened and, only when it is a fixed string from the source
+/// (`expect("...")`), its message. A formatted message may hold scanned content, so it is withheld.
+fn panic_report(payload: &(dyn std::any::Any + Send), location: Option<&std::panic::Location>) -> String {
+    let place = location.map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+    let detail = payload
+        .downcast_ref::<&'static str>()
+        .map_or("details withheld, they may quote scanned content", |message| message);
+    format!(
+        "leaktrap: internal error{place} ({detail}); the scan is incomplete. Please report this bug \
+         with the command line, not the scanned files."
+    )
+}
+
 pub fn run(settings: &Settings) -> u8 {
     let result = match &settings.command {
         Command::Scan(scan_settings) => scan(scan_settings),
@@ -141,6 +168,9 @@ fn finish(settings: &ScanSettings, collected: &Collected, started: Instant) {
                 entry.rule_id,
                 report::escape_control(&entry.path)
             );
+        }
+        if let Some(peak) = peak_memory() {
+            eprintln!("leaktrap: note: peak memory {} ({peak} bytes)", human_bytes(peak));
         }
     }
     if !settings.quiet {
@@ -365,6 +395,19 @@ fn summary(stats: &Stats, coverage: Option<&history::Coverage>, findings: usize,
     }
     line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
     line
+}
+
+/// This process's peak resident memory, from Linux's `/proc/self/status` (`VmHWM`, which, unlike
+/// `getrusage`, does not carry over the memory of the process that started us).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    kib.trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|k| k * 1024)
 }
 
 fn plural(n: u64) -> &'static str {
@@ -618,4 +661,34 @@ fn config_check(file: Option<&Path>) -> anyhow::Result<u8> {
     let config = Config::load(&file)?;
     println!("{}: ok ({} rules in effect)", file.display(), config.rules.rules.len());
     Ok(EXIT_CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_anywhere_in_the_run_exits_2() {
+        assert_eq!(exit_code_of(|| 1), 1);
+        assert_eq!(exit_code_of(|| panic!("boom")), EXIT_ERROR);
+        let in_a_worker = || {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap()
+                .install(|| rayon::join(|| 0, || -> u8 { panic!("worker") }).0)
+        };
+        assert_eq!(exit_code_of(in_a_worker), EXIT_ERROR);
+    }
+
+    #[test]
+    fn panic_reports_keep_fixed_messages_and_withhold_formatted_ones() {
+        let secret = "ghp_notreallyasecretbutlooksalikeone123456";
+        let formatted: Box<dyn std::any::Any + Send> = Box::new(format!("bad input {secret}"));
+        let report = panic_report(formatted.as_ref(), None);
+        assert!(!report.contains(secret), "{report}");
+        assert!(report.contains("withheld"), "{report}");
+        let fixed: Box<dyn std::any::Any + Send> = Box::new("index was read above");
+        assert!(panic_report(fixed.as_ref(), None).contains("index was read above"));
+    }
 }

@@ -79,6 +79,38 @@ allowlist:
 max_file_size: 10485760
 "#;
 
+/// Deeper `[`/`{` nesting than this is refused before parsing: the YAML parser takes time
+/// quadratic in the depth (100,000 levels took 25 s), and a config can come from an untrusted
+/// pull request.
+const MAX_FLOW_NESTING: usize = 64;
+
+/// The 1-based line where `[`/`{` nesting first exceeds `max`, outside quotes and comments.
+fn flow_nesting_over(text: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (number, line) in (1..).zip(text.lines()) {
+        let mut quote = None;
+        let mut previous = ' ';
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') if previous.is_whitespace() => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > max {
+                        return Some(number);
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
 /// A config that cannot be used; printed as is, then the run exits 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {location}{message}\nhint: {hint}")]
@@ -165,6 +197,14 @@ impl Config {
                 "",
                 "the config is empty",
                 "write at least `version: 1`, or run `leaktrap config init` for a commented starter file",
+            ));
+        }
+        if let Some(line) = flow_nesting_over(text, MAX_FLOW_NESTING) {
+            return Err(ConfigError::new(
+                file,
+                format!("line {line}: "),
+                format!("brackets are nested more than {MAX_FLOW_NESTING} levels deep"),
+                "a leaktrap config needs two or three levels; this file is damaged or hostile",
             ));
         }
         let syntax: ConfigSyntax = serde_yaml_ng::from_str(text).map_err(|e| {
@@ -286,6 +326,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new(".leaktrap.yaml"), text)
+    }
+
+    #[test]
+    fn deep_bracket_nesting_is_refused_before_parsing() {
+        let deep = format!("version: 1\nallowlist:\n  stopwords: {}", "[".repeat(100_000));
+        let err = parse(&deep).unwrap_err().to_string();
+        assert!(err.contains("line 3: brackets are nested more than 64"), "{err}");
+        let quoted = format!(
+            "version: 1\nallowlist:\n  stopwords: ['{}'] # {}\n",
+            "[".repeat(100),
+            "{".repeat(100)
+        );
+        assert!(parse(&quoted).is_ok());
     }
 
     #[test]

@@ -152,7 +152,8 @@ impl<'a> BlobText<'a> {
 
     /// The match's first line, every secret on it redacted (unless shown), cut around the match.
     fn line_text(&self, m: &Match, show_secrets: bool) -> String {
-        let (start, end) = self.lines.line_range(self.text, self.lines.line_of(m.start));
+        let (line_start, line_end) = self.lines.line_range(self.text, self.lines.line_of(m.start));
+        let (start, end) = self.shown_part(line_start, line_end, m.start);
         let mut out = String::new();
         let mut at = start;
         let mut match_char = 0;
@@ -188,6 +189,31 @@ impl<'a> BlobText<'a> {
             out.push_str(&String::from_utf8_lossy(&self.text[at..end]));
         }
         cut_around(&out, match_char)
+    }
+
+    /// The bytes of a line worth decoding for its shown text: all of it, unless it is so long
+    /// (minified code, a one-line 200 MiB file) that `cut_around` would keep only a part; then a
+    /// window around the match wide enough for that part, widened so that no secret is split
+    /// (the cut happens after redaction) and no character either.
+    fn shown_part(&self, line_start: usize, line_end: usize, at: usize) -> (usize, usize) {
+        const REACH: usize = 4 * 4 * LINE_TEXT_MAX;
+        let mut start = line_start.max(at.saturating_sub(REACH));
+        let mut end = line_end.min(at.saturating_add(REACH));
+        for &(s, e) in &self.spans {
+            if s < start && start < e {
+                start = s.max(line_start);
+            }
+            if s < end && end < e {
+                end = e.min(line_end);
+            }
+        }
+        while start > line_start && (self.text[start] & 0xC0) == 0x80 {
+            start -= 1;
+        }
+        while end < line_end && (self.text[end] & 0xC0) == 0x80 {
+            end += 1;
+        }
+        (start, end)
     }
 
     /// Builds the reported finding for one match.

@@ -11,5 +11,5 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    ExitCode::from(leaktrap::app::run(&settings))
+    ExitCode::from(leaktrap::app::run_guarded(&settings))
 }

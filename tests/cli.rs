@@ -422,44 +422,6 @@ fn rules_list_and_show() {
     assert_eq!(run(dir.path(), &["rules", "show", "nope"]).code, 2);
 }
 
-/// Runs as root here, where mode 000 is still readable: the scan drops to `nobody` with
-/// setpriv so that permission denied really happens.
-#[test]
-fn unreadable_file_is_an_error_that_names_it_and_exits_2() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    write(
-        dir.path(),
-        "readable.py",
-        format!("T = \"{}\"\n", tokens::github_pat(24)),
-    );
-    write(dir.path(), "locked.txt", "private\n");
-    std::fs::set_permissions(dir.path().join("locked.txt"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    // A copy of the binary that `nobody` can reach, wherever the checkout lives.
-    let bin_dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let binary = bin_dir.path().join("leaktrap");
-    std::fs::copy(env!("CARGO_BIN_EXE_leaktrap"), &binary).unwrap();
-    let out = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(&binary)
-        .args(["scan", "--format", "json"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("setpriv runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "an unreadable file outranks findings: {stderr}"
-    );
-    assert!(stderr.contains("locked.txt: cannot be read"), "{stderr}");
-    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(findings.len(), 1, "the readable file is still scanned");
-}
-
 #[test]
 fn base64_encoded_secrets_are_found_at_the_encoded_text() {
     use base64::Engine;

@@ -59,7 +59,14 @@ pub fn open_worker() -> anyhow::Result<Repository> {
 /// no content is read here.
 pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
     let head_tree = match repo.head() {
-        Ok(head) => Some(head.peel_to_tree()?),
+        Ok(head) => Some(head.peel_to_tree().map_err(|e| {
+            anyhow::anyhow!(
+                "HEAD ({}{}) cannot be read: {}\nhint: the repository is damaged; `git fsck` lists what is missing",
+                String::from_utf8_lossy(head.name_bytes()),
+                head.target().map(|id| format!(" at {id}")).unwrap_or_default(),
+                e.message()
+            )
+        })?),
         Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(anyhow::anyhow!("HEAD cannot be read: {}", e.message())),
     };

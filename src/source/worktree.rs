@@ -3,7 +3,6 @@
 //! global excludes not (results must not depend on the machine). Symlinks are never followed;
 //! FIFOs, sockets and devices are never opened.
 
-use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
@@ -75,11 +74,19 @@ pub fn scan(pipeline: &Pipeline, root: &ScanRoot, settings: &WalkSettings) {
     builder.build_parallel().run(|| {
         Box::new(|result| {
             match result {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        scan_file(pipeline, entry.path(), &root.base);
-                    }
-                }
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => scan_file(pipeline, entry.path(), &root.base, entry.depth() == 0),
+                    Some(t) if !t.is_dir() && pipeline.verbose => pipeline.note(&format!(
+                        "{}: skipped, {}",
+                        relative_display(entry.path(), &root.base),
+                        if t.is_symlink() {
+                            "a symbolic link (links are never followed)"
+                        } else {
+                            "not a regular file (FIFO, socket or device)"
+                        }
+                    )),
+                    _ => {}
+                },
                 Err(error) => walk_error(pipeline, &error),
             }
             WalkState::Continue
@@ -94,15 +101,21 @@ fn walk_error(pipeline: &Pipeline, error: &ignore::Error) {
     }
 }
 
-/// Reads one regular file, bounded by the size limit, and scans it.
-fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path) {
+/// Reads one regular file, bounded by the size limit, and scans it. `is_root`: the user named
+/// this path, so a symbolic link there is followed (as ripgrep does); inside a walk it never is.
+fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path, is_root: bool) {
     let origin = Origin::new(relative_display(path, base), SourceKind::Worktree);
-    match read_bounded(path, pipeline.max_file_size) {
+    match read_bounded(path, pipeline.max_file_size, is_root) {
         Ok(Contents::Whole(bytes)) => pipeline.scan_blob(&bytes, &origin),
         Ok(Contents::TooLarge(size)) => pipeline.skip_too_large(&origin, size),
+        Ok(Contents::NotRegular) => pipeline.warn(&format!("{}: is no longer a regular file; skipped", origin.path)),
         Err(e) if e.kind() == ErrorKind::NotFound => {
             pipeline.warn(&format!("{}: vanished before it could be read", origin.path))
         }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => pipeline.warn(&format!(
+            "{}: became a symbolic link during the walk; not followed",
+            origin.path
+        )),
         Err(e) => pipeline.error(&format!("{}: cannot be read: {e}", origin.path)),
     }
 }
@@ -110,13 +123,25 @@ fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path) {
 enum Contents {
     Whole(Vec<u8>),
     TooLarge(u64),
+    /// Replaced by a FIFO, socket or device since the walk saw a regular file.
+    NotRegular,
 }
 
 /// Reads a file whole unless it is over `limit`, checked before reading and again while
 /// reading (it may grow), so memory stays bounded by the limit.
-fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Contents> {
-    let mut file = File::open(path)?;
-    let size = file.metadata()?.len();
+///
+/// The walk saw a regular file, but the path may have been swapped since: opening does not
+/// block (a FIFO would wait for a writer forever) and, below the root, does not follow a link;
+/// what was opened is checked to be a regular file before a byte is read.
+fn read_bounded(path: &Path, limit: u64, follow_link: bool) -> std::io::Result<Contents> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = libc::O_NONBLOCK | if follow_link { 0 } else { libc::O_NOFOLLOW };
+    let mut file = std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Ok(Contents::NotRegular);
+    }
+    let size = metadata.len();
     if size > limit {
         return Ok(Contents::TooLarge(size));
     }
