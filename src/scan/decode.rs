@@ -60,13 +60,36 @@ fn printable(bytes: &[u8]) -> bool {
             .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\r' || b == b'\n')
 }
 
-/// Bytes of the base64 alphabets (standard and URL-safe).
-const BASE64_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
+/// What a byte is, as bits: each run's shape is the OR of its bytes' classes, gathered in the
+/// same pass that finds the run.
+const UPPER: u8 = 1;
+const LOWER: u8 = 2;
+const DIGIT: u8 = 4;
+const UNDERSCORE: u8 = 8;
+const PLUS: u8 = 16;
+/// Any byte of the base64 alphabets (standard and URL-safe).
+const BASE64: u8 = 32;
+
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'-' || c == b'_';
+        table[b] = if c.is_ascii_uppercase() {
+            UPPER | BASE64
+        } else if c.is_ascii_lowercase() {
+            LOWER | BASE64
+        } else if c.is_ascii_digit() {
+            DIGIT | BASE64
+        } else if c == b'_' {
+            UNDERSCORE | BASE64
+        } else if c == b'+' {
+            PLUS | BASE64
+        } else if c == b'/' || c == b'-' {
+            BASE64
+        } else {
+            0
+        };
         b += 1;
     }
     table
@@ -82,16 +105,27 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
     let mut probe = MIN_BASE64_RUN - 1;
     let mut scanned_to = 0;
     while probe < len {
-        if !BASE64_BYTE[text[probe] as usize] {
+        let mut shape = CLASS[text[probe] as usize];
+        if shape == 0 {
             probe += MIN_BASE64_RUN;
             continue;
         }
         let mut start = probe;
-        while start > scanned_to && BASE64_BYTE[text[start - 1] as usize] {
+        while start > scanned_to {
+            let class = CLASS[text[start - 1] as usize];
+            if class == 0 {
+                break;
+            }
+            shape |= class;
             start -= 1;
         }
         let mut i = probe + 1;
-        while i < len && BASE64_BYTE[text[i] as usize] {
+        while i < len {
+            let class = CLASS[text[i] as usize];
+            if class == 0 {
+                break;
+            }
+            shape |= class;
             i += 1;
         }
         scanned_to = i;
@@ -100,14 +134,9 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         if !(MIN_BASE64_RUN..=MAX_BASE64_RUN).contains(&run_len) {
             continue;
         }
-        let run = &text[start..i];
-        let upper = run.iter().any(u8::is_ascii_uppercase);
-        let lower = run.iter().any(u8::is_ascii_lowercase);
-        let digit = run.iter().any(u8::is_ascii_digit);
-        let underscore = run.contains(&b'_');
-        let plus = run.contains(&b'+');
+        let has = |class: u8| shape & class != 0;
         // A base64 run mixes cases and digits; identifiers and words do not.
-        let shaped = (upper && lower && (digit || run_len >= 24) && !underscore) || plus;
+        let shaped = (has(UPPER) && has(LOWER) && (has(DIGIT) || run_len >= 24) && !has(UNDERSCORE)) || has(PLUS);
         if !shaped {
             continue;
         }
