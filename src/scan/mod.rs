@@ -130,6 +130,13 @@ impl Scanner {
         }
     }
 
+    /// Prepares the prefilter's fast automaton ahead of the scan (see `Prefilter::build_dfa`).
+    pub fn warm_up(&self) {
+        if self.options.prefilter {
+            self.prefilter.build_dfa();
+        }
+    }
+
     /// Path rules: files that should never be committed, whatever they hold.
     pub fn scan_path(&self, path: &str) -> Vec<Match> {
         let mut rules: Vec<usize> = self

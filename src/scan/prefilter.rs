@@ -73,6 +73,17 @@ impl Prefilter {
         per_rule
     }
 
+    /// Builds the fast automaton now, for a caller with a core to spare before scanning starts
+    /// (a staged scan waits for the index to be read and diffed).
+    pub fn build_dfa(&self) {
+        if let Some(automata) = &self.automaton {
+            automata.dfa_claimed.store(true, Ordering::Release);
+            automata
+                .dfa
+                .get_or_init(|| Automata::build(&automata.keywords, AhoCorasickKind::DFA));
+        }
+    }
+
     /// Every content rule, for running with the prefilter turned off.
     pub fn all_content_rules(&self) -> Vec<usize> {
         self.content_rules.clone()

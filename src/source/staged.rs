@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use git2::{Blob, Delta, DiffFindOptions, DiffOptions, FileMode, Patch, Repository};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use git2::{Blob, Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
 
 use crate::finding::Finding;
 use crate::pipeline::{ChangeScope, Pipeline};
@@ -101,8 +104,8 @@ pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
     Ok(files)
 }
 
-/// Reads a staged file's blobs once, finds the lines the new one adds (a zero-context diff of
-/// the two blobs in memory) and scans it. Over the size limit, nothing is inflated.
+/// Reads a staged file's blobs once, finds the lines the new one adds (see `added_lines`) and
+/// scans it. Over the size limit, nothing is inflated.
 fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: &Origin) -> Vec<Finding> {
     let unreadable = |oid: git2::Oid, e: git2::Error| {
         pipeline.error(&format!(
@@ -139,42 +142,71 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
         Some((oid, Err(e))) => return unreadable(oid, e),
     };
     let scope = ChangeScope {
-        added_lines: match added_lines(old.as_ref(), &new) {
-            Ok(lines) => lines,
-            Err(e) => {
-                pipeline.error(&format!(
-                    "{}: the change cannot be diffed: {}",
-                    origin.path,
-                    e.message()
-                ));
-                return Vec::new();
-            }
-        },
+        added_lines: added_lines(old.as_ref(), &new),
         new_path: file.new_path,
     };
     pipeline.findings_in(new.content(), origin, Some(&scope))
 }
 
-/// 1-based numbers of the lines `new` adds to `old` (all of them when there is no `old`).
-fn added_lines(old: Option<&Blob>, new: &Blob) -> Result<BTreeSet<usize>, git2::Error> {
-    let Some(old) = old else {
-        let text = new.content();
-        let lines = memchr::memchr_iter(b'\n', text).count() + usize::from(!text.is_empty() && !text.ends_with(b"\n"));
-        return Ok((1..=lines).collect());
+/// 1-based numbers of the lines of `new` that `old` does not have anywhere (all of them when
+/// there is no `old`). A line moved or copied within the file adds nothing: whatever secret it
+/// holds, HEAD already had it. Comparing line sets instead of running a diff reads each blob
+/// once, with a word-at-a-time hash (the diff's line hashing was a sixth of a staged scan).
+fn added_lines(old: Option<&Blob>, new: &Blob) -> BTreeSet<usize> {
+    let old_lines: HashSet<&[u8], BuildHasherDefault<LineHasher>> = match old {
+        Some(old) => lines(old.content()).collect(),
+        None => HashSet::default(),
     };
-    let mut options = DiffOptions::new();
-    options.context_lines(0).force_text(true);
-    let patch = Patch::from_blobs(old, None, new, None, Some(&mut options))?;
-    let mut added = BTreeSet::new();
-    for hunk in 0..patch.num_hunks() {
-        for line in 0..patch.num_lines_in_hunk(hunk)? {
-            let line = patch.line_in_hunk(hunk, line)?;
-            if line.origin() == '+'
-                && let Some(number) = line.new_lineno()
-            {
-                added.insert(number as usize);
-            }
+    (1..)
+        .zip(lines(new.content()))
+        .filter(|(_, line)| !old_lines.contains(line))
+        .map(|(number, _)| number)
+        .collect()
+}
+
+/// The lines of `text`, without their `\n` (a last line without one counts).
+fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    body.split(|&b| b == b'\n').filter(move |_| !text.is_empty())
+}
+
+/// Eight bytes per step, multiply and rotate; only for lines of one file pair (no adversary
+/// gains anything from collisions here but a slower scan of their own commit).
+#[derive(Default)]
+struct LineHasher(u64);
+
+impl Hasher for LineHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("chunks of 8")));
         }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.mix(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
     }
-    Ok(added)
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl LineHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn lines_split_like_git_counts_them() {
+        let collect = |t: &'static [u8]| lines(t).collect::<Vec<_>>();
+        assert_eq!(collect(b"a\nb\n"), vec![&b"a"[..], b"b"]);
+        assert_eq!(collect(b"a\nb"), vec![&b"a"[..], b"b"]);
+        assert_eq!(collect(b"a\n\n"), vec![&b"a"[..], b""]);
+        assert!(collect(b"").is_empty());
+    }
 }
