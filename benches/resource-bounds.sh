@@ -49,6 +49,8 @@ EOF
 }
 
 fresh() { rm -rf "$work/in"; mkdir -p "$work/in"; }
+fresh_repo() { fresh; git -C "$work/in" init -q -b main; }
+fast_import() { git -C "$work/in" fast-import --quiet; }
 
 echo "| case | size | wall (median) | peak RSS (median) | findings |"
 echo "|---|---|---|---|---|"
@@ -100,9 +102,8 @@ EOF
 done
 
 for mib in 125 250 500; do
-  fresh
-  git -C "$work/in" init -q -b main
-  python3 - "$mib" "$token" <<'EOF' | git -C "$work/in" fast-import --quiet
+  fresh_repo
+  python3 - "$mib" "$token" <<'EOF' | fast_import
 import sys
 out = sys.stdout.buffer
 size = int(sys.argv[1]) << 20
@@ -118,9 +119,8 @@ EOF
 done
 
 for thousands in 25 50 100; do
-  fresh
-  git -C "$work/in" init -q -b main
-  python3 - "$thousands" "$token" <<'EOF' | git -C "$work/in" fast-import --quiet
+  fresh_repo
+  python3 - "$thousands" "$token" <<'EOF' | fast_import
 import sys
 out = sys.stdout.buffer
 n = int(sys.argv[1]) * 1000

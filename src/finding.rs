@@ -196,6 +196,7 @@ impl<'a> BlobText<'a> {
     /// window around the match wide enough for that part, widened so that no secret is split
     /// (the cut happens after redaction) and no character either.
     fn shown_part(&self, line_start: usize, line_end: usize, at: usize) -> (usize, usize) {
+        // Four times the shown characters, at up to 4 bytes each.
         const REACH: usize = 4 * 4 * LINE_TEXT_MAX;
         let mut start = line_start.max(at.saturating_sub(REACH));
         let mut end = line_end.min(at.saturating_add(REACH));

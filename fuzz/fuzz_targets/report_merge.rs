@@ -7,8 +7,7 @@
 
 #![no_main]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
 use leaktrap::app;
 use leaktrap::report::Format;
@@ -24,24 +23,11 @@ const FORMATS: [Format; 6] = [
     Format::Csv,
 ];
 
-/// One scratch file per fuzzing process, rewritten for every input; in memory (/dev/shm) where
-/// there is one, since rewriting a file on disk thousands of times a second is slower than the
-/// code under test.
-fn scratch() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let shm = Path::new("/dev/shm");
-        let dir = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        dir.join(format!("leaktrap-fuzz-report-{}.json", std::process::id()))
-    })
-}
+#[path = "scratch.rs"]
+mod scratch;
 
 fuzz_target!(|data: &[u8]| {
-    let path = scratch();
+    let path = scratch::scratch("report");
     std::fs::write(path, data).expect("the scratch file can be written");
     let settings = Settings {
         command: Command::Merge {

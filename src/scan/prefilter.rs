@@ -78,9 +78,7 @@ impl Prefilter {
     pub fn build_dfa(&self) {
         if let Some(automata) = &self.automaton {
             automata.dfa_claimed.store(true, Ordering::Release);
-            automata
-                .dfa
-                .get_or_init(|| Automata::build(&automata.keywords, AhoCorasickKind::DFA));
+            automata.dfa();
         }
     }
 
@@ -134,10 +132,14 @@ impl Automata {
         }
         let searched = self.bytes_searched.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
         if searched >= DFA_AFTER_BYTES && !self.dfa_claimed.swap(true, Ordering::AcqRel) {
-            return self
-                .dfa
-                .get_or_init(|| Self::build(&self.keywords, AhoCorasickKind::DFA));
+            return self.dfa();
         }
         &self.nfa
+    }
+
+    /// The DFA, built by the first caller.
+    fn dfa(&self) -> &AhoCorasick {
+        self.dfa
+            .get_or_init(|| Self::build(&self.keywords, AhoCorasickKind::DFA))
     }
 }

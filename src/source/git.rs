@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use git2::{Repository, RepositoryOpenFlags};
 
 use crate::finding::Finding;
-use crate::pipeline::{ChangeScope, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::source::{CommitInfo, Origin};
 
 /// Pack window limits. libgit2 maps pack files in windows of up to 1 GiB each by default, and
@@ -98,33 +98,44 @@ pub fn display_path(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Reads a blob by id and scans it. The size limit is checked in the object's header, before
-/// anything is inflated; a missing or corrupt object is an error naming the object and path.
-pub fn scan_blob(
-    pipeline: &Pipeline,
-    repo: &Repository,
-    oid: git2::Oid,
-    origin: &Origin,
-    change: Option<&ChangeScope>,
-) -> Vec<Finding> {
-    let unreadable = |e: git2::Error| {
-        pipeline.error(&format!(
-            "{}: object {oid} is missing or corrupt: {}",
-            origin.path,
-            e.message()
-        ));
-        Vec::new()
-    };
-    match repo.odb().and_then(|odb| odb.read_header(oid)) {
-        Ok((size, _)) if size as u64 > pipeline.max_file_size => {
-            pipeline.skip_too_large(origin, size as u64);
+/// A blob read only when it is within the size limit.
+pub enum BoundedBlob<'r> {
+    Within(git2::Blob<'r>),
+    /// Over the limit, by this many bytes: never inflated.
+    TooLarge(u64),
+}
+
+/// Reads a blob unless it is over `limit`, which is checked in the object's header before
+/// anything is inflated.
+pub fn read_blob(repo: &Repository, oid: git2::Oid, limit: u64) -> Result<BoundedBlob<'_>, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(oid)?;
+    if size as u64 > limit {
+        return Ok(BoundedBlob::TooLarge(size as u64));
+    }
+    repo.find_blob(oid).map(BoundedBlob::Within)
+}
+
+/// Reports an object that could not be read, naming it and the path it was read for.
+pub fn report_unreadable(pipeline: &Pipeline, origin: &Origin, oid: git2::Oid, error: &git2::Error) {
+    pipeline.error(&format!(
+        "{}: object {oid} is missing or corrupt: {}",
+        origin.path,
+        error.message()
+    ));
+}
+
+/// Reads a blob by id and scans it; over the size limit it is counted, not read.
+pub fn scan_blob(pipeline: &Pipeline, repo: &Repository, oid: git2::Oid, origin: &Origin) -> Vec<Finding> {
+    match read_blob(repo, oid, pipeline.max_file_size) {
+        Ok(BoundedBlob::Within(blob)) => pipeline.findings_in(blob.content(), origin, None),
+        Ok(BoundedBlob::TooLarge(size)) => {
+            pipeline.skip_too_large(origin, size);
             Vec::new()
         }
-        Ok(_) => match repo.find_blob(oid) {
-            Ok(blob) => pipeline.findings_in(blob.content(), origin, change),
-            Err(e) => unreadable(e),
-        },
-        Err(e) => unreadable(e),
+        Err(e) => {
+            report_unreadable(pipeline, origin, oid, &e);
+            Vec::new()
+        }
     }
 }
 

@@ -15,29 +15,7 @@ use rayon::prelude::*;
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
 use crate::source::git::{commit_info, display_path, scan_blob};
-use crate::source::{CommitInfo, Origin, SourceKind};
-
-/// Object ids are SHA-1 digests, already uniformly distributed: hashing them again with SipHash
-/// was 6% of a history scan's instructions. Their first eight bytes are the hash.
-#[derive(Default)]
-struct OidHasher(u64);
-
-impl std::hash::Hasher for OidHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(word);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type OidHashing = std::hash::BuildHasherDefault<OidHasher>;
-type OidSet = HashSet<Oid, OidHashing>;
+use crate::source::{CommitInfo, Origin, SourceKind, WordHashing};
 
 /// How to walk history.
 #[derive(Debug, Clone)]
@@ -222,10 +200,10 @@ struct TreeWalker {
     sender: Option<std::sync::mpsc::SyncSender<ScanJob>>,
     /// With `--shard`, only blobs first seen at paths this shard owns are sent.
     shard: Option<crate::settings::Shard>,
-    seen_trees: OidSet,
-    first_sighting: HashMap<Oid, usize, OidHashing>,
+    seen_trees: HashSet<Oid, WordHashing>,
+    first_sighting: HashMap<Oid, usize, WordHashing>,
     /// Blobs present before a `--range`: known, not scanned.
-    known_blobs: OidSet,
+    known_blobs: HashSet<Oid, WordHashing>,
     /// Paths and blobs just before a `--range`, to tell a secret the range adds from one it
     /// only carries along in an edited file.
     boundary_paths: HashMap<String, Vec<Oid>>,
@@ -236,7 +214,7 @@ impl TreeWalker {
     /// For a range, everything in the trees of the commits just outside it is already known, so
     /// only what the range itself introduces is scanned.
     fn seed_with_boundary(&mut self, pipeline: &Pipeline, repo: &Repository, commits: &[Oid]) {
-        let inside: OidSet = commits.iter().copied().collect();
+        let inside: HashSet<Oid, WordHashing> = commits.iter().copied().collect();
         let mut boundary: Vec<Oid> = Vec::new();
         for &oid in commits {
             if let Ok(commit) = repo.find_commit(oid) {
@@ -383,7 +361,7 @@ fn scan_blobs(
                         source: SourceKind::History,
                         commit: Some(commit),
                     };
-                    (job.index, scan_blob(pipeline, repo, job.oid, &origin, None))
+                    (job.index, scan_blob(pipeline, repo, job.oid, &origin))
                 },
             )
             .filter(|(_, found)| !found.is_empty())

@@ -7,6 +7,7 @@ pub mod staged;
 pub mod stdin;
 pub mod worktree;
 
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -49,5 +50,35 @@ impl Origin {
             source,
             commit: None,
         }
+    }
+}
+
+/// A hasher for the sources' own tables: object ids (already SHA-1 digests; SipHash on them was
+/// 6% of a history scan's instructions) and a staged file's lines. Eight bytes per step,
+/// multiply and rotate.
+#[derive(Default)]
+pub struct WordHasher(u64);
+
+pub type WordHashing = BuildHasherDefault<WordHasher>;
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("chunks of 8")));
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.mix(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }

@@ -3,19 +3,15 @@
 //! are reported, so a secret already in HEAD does not block every later commit, and a file
 //! renamed as a whole adds nothing. Nothing here writes to the index or the working tree.
 
-use std::collections::BTreeSet;
-
-use rayon::prelude::*;
-
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeSet, HashSet};
 
 use git2::{Blob, Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
+use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::{ChangeScope, Pipeline};
-use crate::source::git::display_path;
-use crate::source::{Origin, SourceKind};
+use crate::source::git::{BoundedBlob, display_path, read_blob, report_unreadable};
+use crate::source::{Origin, SourceKind, WordHashing};
 
 /// One file the index changes: its blob in the index and, when HEAD had the file (perhaps
 /// under an old name), its blob there.
@@ -107,39 +103,26 @@ pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
 /// Reads a staged file's blobs once, finds the lines the new one adds (see `added_lines`) and
 /// scans it. Over the size limit, nothing is inflated.
 fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: &Origin) -> Vec<Finding> {
-    let unreadable = |oid: git2::Oid, e: git2::Error| {
-        pipeline.error(&format!(
-            "{}: object {oid} is missing or corrupt: {}",
-            origin.path,
-            e.message()
-        ));
-        Vec::new()
-    };
-    let size_of = |oid| {
-        repo.odb()
-            .and_then(|odb| odb.read_header(oid))
-            .map(|(size, _)| size as u64)
-    };
-    match size_of(file.new) {
-        Ok(size) if size > pipeline.max_file_size => {
+    let limit = pipeline.max_file_size;
+    let new = match read_blob(repo, file.new, limit) {
+        Ok(BoundedBlob::Within(blob)) => blob,
+        Ok(BoundedBlob::TooLarge(size)) => {
             pipeline.skip_too_large(origin, size);
             return Vec::new();
         }
-        Ok(_) => {}
-        Err(e) => return unreadable(file.new, e),
-    }
-    let new = match repo.find_blob(file.new) {
-        Ok(blob) => blob,
-        Err(e) => return unreadable(file.new, e),
+        Err(e) => {
+            report_unreadable(pipeline, origin, file.new, &e);
+            return Vec::new();
+        }
     };
     // An old version over the size limit is not read: every line of the new one counts as added.
-    let old = match file.old.map(|oid| (oid, size_of(oid))) {
-        Some((oid, Ok(size))) if size <= pipeline.max_file_size => match repo.find_blob(oid) {
-            Ok(blob) => Some(blob),
-            Err(e) => return unreadable(oid, e),
-        },
-        Some((_, Ok(_))) | None => None,
-        Some((oid, Err(e))) => return unreadable(oid, e),
+    let old = match file.old.map(|oid| (oid, read_blob(repo, oid, limit))) {
+        Some((_, Ok(BoundedBlob::Within(blob)))) => Some(blob),
+        Some((_, Ok(BoundedBlob::TooLarge(_)))) | None => None,
+        Some((oid, Err(e))) => {
+            report_unreadable(pipeline, origin, oid, &e);
+            return Vec::new();
+        }
     };
     let scope = ChangeScope {
         added_lines: added_lines(old.as_ref(), &new),
@@ -151,9 +134,10 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
 /// 1-based numbers of the lines of `new` that `old` does not have anywhere (all of them when
 /// there is no `old`). A line moved or copied within the file adds nothing: whatever secret it
 /// holds, HEAD already had it. Comparing line sets instead of running a diff reads each blob
-/// once, with a word-at-a-time hash (the diff's line hashing was a sixth of a staged scan).
+/// once, and `WordHasher` hashes a line a word at a time (the diff's line hashing was a sixth
+/// of a staged scan).
 fn added_lines(old: Option<&Blob>, new: &Blob) -> BTreeSet<usize> {
-    let old_lines: HashSet<&[u8], BuildHasherDefault<LineHasher>> = match old {
+    let old_lines: HashSet<&[u8], WordHashing> = match old {
         Some(old) => lines(old.content()).collect(),
         None => HashSet::default(),
     };
@@ -168,33 +152,6 @@ fn added_lines(old: Option<&Blob>, new: &Blob) -> BTreeSet<usize> {
 fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = text.strip_suffix(b"\n").unwrap_or(text);
     body.split(|&b| b == b'\n').filter(move |_| !text.is_empty())
-}
-
-/// Eight bytes per step, multiply and rotate; only for lines of one file pair (no adversary
-/// gains anything from collisions here but a slower scan of their own commit).
-#[derive(Default)]
-struct LineHasher(u64);
-
-impl Hasher for LineHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.mix(u64::from_le_bytes(chunk.try_into().expect("chunks of 8")));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.mix(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl LineHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 #[cfg(test)]
