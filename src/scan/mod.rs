@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod decode;
 pub mod entropy;
+mod keyword_dfa;
 mod matcher;
 pub mod prefilter;
 mod text;
@@ -127,13 +128,6 @@ impl Scanner {
             prefilter,
             paths,
             options,
-        }
-    }
-
-    /// Prepares the prefilter's fast automaton ahead of the scan (see `Prefilter::build_dfa`).
-    pub fn warm_up(&self) {
-        if self.options.prefilter {
-            self.prefilter.build_dfa();
         }
     }
 
