@@ -82,14 +82,14 @@ impl Prefilter {
 /// `aho-corasick` crate's compact NFA (slower per byte, but its size grows with the keywords'
 /// total length only). Both report the same hits.
 enum Automaton {
-    Lanes(KeywordDfa),
+    Lanes(Box<KeywordDfa>),
     Compact(AhoCorasick),
 }
 
 impl Automaton {
     fn new(keywords: &[String]) -> Automaton {
         match KeywordDfa::new(keywords) {
-            Some(dfa) => Automaton::Lanes(dfa),
+            Some(dfa) => Automaton::Lanes(Box::new(dfa)),
             None => Automaton::Compact(
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
