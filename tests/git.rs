@@ -602,3 +602,99 @@ fn sharded_history_merges_to_the_unsharded_report() {
     let bad = run(dir.path(), &["scan", "--history", "--shard", "4/3"]);
     assert_eq!(bad.code, 2);
 }
+
+/// A history with long delta chains: one growing file edited in every commit, secrets added in
+/// some of them, plus renames and a deleted directory.
+fn edited_history(dir: &Path) {
+    let mut body = String::new();
+    for i in 0..40u64 {
+        body.push_str(&format!("setting_{i} = {}\n", i * 7919 % 1000));
+        for line in 0..60 {
+            body.push_str(&format!(
+                "# filler line {line} of section {i}, unchanged text to delta against\n"
+            ));
+        }
+        if i % 9 == 4 {
+            body.push_str(&format!("TOKEN_{i} = \"{}\"\n", tokens::github_pat(900 + i)));
+        }
+        write(dir, "app/settings.py", &body);
+        write(dir, &format!("notes/n{}.txt", i % 4), format!("note {i}\n{body}"));
+        if i == 20 {
+            git(dir, &["mv", "notes", "docs"]);
+        }
+        commit_all(dir, &format!("edit {i}"));
+    }
+}
+
+/// The pack reader resolves delta chains itself; a packed repository must give the very report
+/// the same history gives as loose objects (read by libgit2).
+#[test]
+fn packed_history_reports_what_loose_history_reports() {
+    let dir = repo();
+    edited_history(dir.path());
+    let loose = history(dir.path(), &[]);
+    assert_eq!(loose.code, 1, "{}", loose.stderr);
+    assert!(loose.json().len() >= 5, "{}", loose.stdout);
+    git(dir.path(), &["gc", "--aggressive", "--quiet"]);
+    let verify = git(dir.path(), &["verify-pack", "-v", &pack_index(dir.path())]);
+    assert!(
+        verify.contains("chain length = 3"),
+        "the pack must hold delta chains:\n{verify}"
+    );
+    for threads in ["1", "2"] {
+        let packed = history(dir.path(), &["--threads", threads]);
+        assert_eq!(packed.code, 1, "{}", packed.stderr);
+        assert_eq!(packed.stdout, loose.stdout);
+    }
+}
+
+fn pack_index(dir: &Path) -> String {
+    let packs = dir.join(".git/objects/pack");
+    let idx = std::fs::read_dir(&packs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .expect("a pack index");
+    idx.to_string_lossy().into_owned()
+}
+
+/// Every object of a packed repository reads back byte for byte as libgit2 reads it, deltas
+/// and all, and an object over the size limit is refused unread.
+#[test]
+fn pack_reader_reads_every_object_as_libgit2_does() {
+    use leaktrap::source::pack::{Kind, PackReader, PackStore, Read};
+    let dir = repo();
+    edited_history(dir.path());
+    git(dir.path(), &["gc", "--aggressive", "--quiet"]);
+    let repo = git2::Repository::open(dir.path()).unwrap();
+    let store = PackStore::open(repo.path()).expect("a plain packed repository is readable");
+    // A tiny cache makes the reader resolve chains from their bottom again and again.
+    for cache in [0, 1 << 20] {
+        let mut reader = PackReader::new(&store, cache);
+        let odb = repo.odb().unwrap();
+        let mut checked = 0;
+        odb.foreach(|oid| {
+            let object = odb.read(*oid).unwrap();
+            let at = store.locate(oid.as_bytes()).expect("every object is packed");
+            let Ok(Read::Object(kind, data)) = reader.read(at, u64::MAX) else {
+                panic!("{oid} does not read");
+            };
+            let expected = match object.kind() {
+                git2::ObjectType::Blob => Kind::Blob,
+                git2::ObjectType::Tree => Kind::Tree,
+                git2::ObjectType::Commit => Kind::Commit,
+                _ => Kind::Tag,
+            };
+            assert_eq!(kind, expected, "{oid}");
+            assert_eq!(&data[..], object.data(), "{oid}");
+            if object.len() > 1 {
+                let limit = object.len() as u64 - 1;
+                assert!(matches!(reader.read(at, limit), Ok(Read::TooLarge(n)) if n == object.len() as u64));
+            }
+            checked += 1;
+            true
+        })
+        .unwrap();
+        assert!(checked > 150, "{checked} objects");
+    }
+}

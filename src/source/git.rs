@@ -2,17 +2,19 @@
 //! pack windows, and commit metadata for findings.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use git2::{Repository, RepositoryOpenFlags};
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::{CommitInfo, Origin};
+use crate::source::pack::{Kind, PackReader, Read};
+use crate::source::{CommitInfo, ObjectId, Origin};
 
 /// Pack window limits. libgit2 maps pack files in windows of up to 1 GiB each by default, and
 /// mapped windows count in RSS; smaller windows keep a history scan's memory bounded.
-const MWINDOW_SIZE: usize = 32 << 20;
-const MWINDOW_MAPPED_LIMIT: usize = 128 << 20;
+const MWINDOW_SIZE: usize = 8 << 20;
+const MWINDOW_MAPPED_LIMIT: usize = 32 << 20;
 /// libgit2's object cache (256 MiB by default, shared by every handle); trees and commits are
 /// read once each in a history walk, so a small cache loses little.
 const OBJECT_CACHE_LIMIT: isize = 32 << 20;
@@ -100,19 +102,208 @@ pub fn display_path(bytes: &[u8]) -> String {
 
 /// A blob read only when it is within the size limit.
 pub enum BoundedBlob<'r> {
-    Within(git2::Blob<'r>),
+    Within(BlobBytes<'r>),
     /// Over the limit, by this many bytes: never inflated.
     TooLarge(u64),
 }
 
+/// A blob's content, as libgit2 or the pack reader returned it.
+pub enum BlobBytes<'r> {
+    Git(git2::Blob<'r>),
+    Packed(Arc<[u8]>),
+}
+
+impl BlobBytes<'_> {
+    pub fn content(&self) -> &[u8] {
+        match self {
+            BlobBytes::Git(blob) => blob.content(),
+            BlobBytes::Packed(bytes) => bytes,
+        }
+    }
+}
+
 /// Reads a blob unless it is over `limit`, which is checked in the object's header before
-/// anything is inflated.
-pub fn read_blob(repo: &Repository, oid: git2::Oid, limit: u64) -> Result<BoundedBlob<'_>, git2::Error> {
+/// anything is inflated. With a pack reader, packed blobs are read through it; anything it
+/// cannot read (a loose object, a corrupt entry) goes to libgit2, which names the problem.
+pub fn read_blob<'r>(
+    repo: &'r Repository,
+    packs: Option<&mut PackReader>,
+    oid: git2::Oid,
+    limit: u64,
+) -> Result<BoundedBlob<'r>, git2::Error> {
+    if let Some(packs) = packs
+        && let Some(at) = packs.locate(oid.as_bytes())
+    {
+        match packs.read(at, limit) {
+            Ok(Read::Object(Kind::Blob, bytes)) => return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes))),
+            Ok(Read::TooLarge(size)) => return Ok(BoundedBlob::TooLarge(size)),
+            Ok(Read::Object(..)) | Err(_) => {}
+        }
+    }
     let (size, _) = repo.odb()?.read_header(oid)?;
     if size as u64 > limit {
         return Ok(BoundedBlob::TooLarge(size as u64));
     }
-    repo.find_blob(oid).map(BoundedBlob::Within)
+    repo.find_blob(oid)
+        .map(|blob| BoundedBlob::Within(BlobBytes::Git(blob)))
+}
+
+/// A tree's raw entries (see `TreeEntries`), read like `read_blob` reads blobs.
+pub fn read_tree(repo: &Repository, packs: Option<&mut PackReader>, oid: git2::Oid) -> Result<Arc<[u8]>, git2::Error> {
+    if let Some(packs) = packs
+        && let Some(at) = packs.locate(oid.as_bytes())
+        && let Ok(Read::Object(Kind::Tree, bytes)) = packs.read(at, u64::MAX)
+    {
+        return Ok(bytes);
+    }
+    let odb = repo.odb()?;
+    let object = odb.read(oid)?;
+    if object.kind() != git2::ObjectType::Tree {
+        return Err(git2::Error::from_str("the object is not a tree"));
+    }
+    Ok(object.data().into())
+}
+
+/// A commit's tree and first parent, read like `read_tree` reads trees.
+pub fn read_commit_links(
+    repo: &Repository,
+    packs: Option<&mut PackReader>,
+    oid: git2::Oid,
+) -> Result<(ObjectId, Option<ObjectId>), git2::Error> {
+    if let Some(packs) = packs
+        && let Some(at) = packs.locate(oid.as_bytes())
+        && let Ok(Read::Object(Kind::Commit, bytes)) = packs.read(at, u64::MAX)
+        && let Some(links) = commit_links(&bytes)
+    {
+        return Ok(links);
+    }
+    let commit = repo.find_commit(oid)?;
+    Ok((
+        ObjectId::of(commit.tree_id()),
+        commit.parent_ids().next().map(ObjectId::of),
+    ))
+}
+
+/// `tree <hex>` and the first `parent <hex>` from a raw commit's header.
+fn commit_links(raw: &[u8]) -> Option<(ObjectId, Option<ObjectId>)> {
+    let hex_id = |line: &[u8], prefix: &[u8]| -> Option<ObjectId> {
+        let hex = std::str::from_utf8(line.strip_prefix(prefix)?).ok()?;
+        git2::Oid::from_str(hex)
+            .ok()
+            .filter(|_| hex.len() == 40)
+            .map(ObjectId::of)
+    };
+    let mut lines = raw.split(|&b| b == b'\n');
+    let tree = hex_id(lines.next()?, b"tree ")?;
+    let parent = lines.next().and_then(|line| hex_id(line, b"parent "));
+    Some((tree, parent))
+}
+
+/// What a tree entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Tree,
+    Blob,
+    /// A submodule's commit: not content of this repository.
+    Gitlink,
+}
+
+/// Git's order of tree entries: by name, a tree's name compared as if it ended in `/`.
+pub fn entry_order(a: (&[u8], EntryKind), b: (&[u8], EntryKind)) -> std::cmp::Ordering {
+    let common = a.0.len().min(b.0.len());
+    a.0[..common].cmp(&b.0[..common]).then_with(|| {
+        let next = |name: &[u8], kind| match name.get(common) {
+            Some(&byte) => byte,
+            None if kind == EntryKind::Tree => b'/',
+            None => 0,
+        };
+        next(a.0, a.1).cmp(&next(b.0, b.1))
+    })
+}
+
+/// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, repeated. Stops at
+/// the first malformed entry and says so through `malformed`.
+pub struct TreeEntries<'t> {
+    rest: &'t [u8],
+    pub malformed: bool,
+}
+
+impl<'t> TreeEntries<'t> {
+    pub fn new(raw: &'t [u8]) -> TreeEntries<'t> {
+        TreeEntries {
+            rest: raw,
+            malformed: false,
+        }
+    }
+}
+
+impl<'t> TreeEntries<'t> {
+    /// The length of the next entry, if it parses. Names are short: a plain loop beats
+    /// `memchr`'s set-up here.
+    fn next_len(&self) -> Option<(EntryKind, usize, usize)> {
+        let rest = self.rest;
+        let space = rest.iter().take(8).position(|&b| b == b' ')?;
+        let nul = space + 1 + rest[space + 1..].iter().position(|&b| b == 0)?;
+        if rest.len() < nul + 21 {
+            return None;
+        }
+        let kind = match &rest[..space] {
+            b"40000" | b"040000" => EntryKind::Tree,
+            b"160000" => EntryKind::Gitlink,
+            _ => EntryKind::Blob,
+        };
+        Some((kind, space, nul))
+    }
+
+    /// Skips the next entry if `other` starts with the very same bytes (name, mode and id), and
+    /// advances `other` past it too: how a tree is compared with its parent's version without
+    /// comparing names.
+    pub fn skip_if_same(&mut self, other: &mut TreeEntries<'t>) -> bool {
+        let Some((_, _, nul)) = self.next_len() else {
+            return false;
+        };
+        let len = nul + 21;
+        if other.rest.len() >= len && other.rest[..len] == self.rest[..len] {
+            self.rest = &self.rest[len..];
+            other.rest = &other.rest[len..];
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The next entry without consuming it.
+    pub fn peek(&self) -> Option<(EntryKind, &'t [u8], ObjectId)> {
+        let (kind, space, nul) = self.next_len()?;
+        let rest = self.rest;
+        Some((
+            kind,
+            &rest[space + 1..nul],
+            ObjectId(rest[nul + 1..nul + 21].try_into().ok()?),
+        ))
+    }
+}
+
+impl<'t> Iterator for TreeEntries<'t> {
+    type Item = (EntryKind, &'t [u8], ObjectId);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        match self.peek() {
+            Some(entry) => {
+                let (_, _, nul) = self.next_len()?;
+                self.rest = &self.rest[nul + 21..];
+                Some(entry)
+            }
+            None => {
+                self.malformed = true;
+                self.rest = &[];
+                None
+            }
+        }
+    }
 }
 
 /// Reports an object that could not be read, naming it and the path it was read for.
@@ -125,8 +316,14 @@ pub fn report_unreadable(pipeline: &Pipeline, origin: &Origin, oid: git2::Oid, e
 }
 
 /// Reads a blob by id and scans it; over the size limit it is counted, not read.
-pub fn scan_blob(pipeline: &Pipeline, repo: &Repository, oid: git2::Oid, origin: &Origin) -> Vec<Finding> {
-    match read_blob(repo, oid, pipeline.max_file_size) {
+pub fn scan_blob(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    packs: Option<&mut PackReader>,
+    oid: git2::Oid,
+    origin: &Origin,
+) -> Vec<Finding> {
+    match read_blob(repo, packs, oid, pipeline.max_file_size) {
         Ok(BoundedBlob::Within(blob)) => pipeline.findings_in(blob.content(), origin, None),
         Ok(BoundedBlob::TooLarge(size)) => {
             pipeline.skip_too_large(origin, size);

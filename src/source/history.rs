@@ -2,7 +2,7 @@
 //! commit's tree is walked, skipping subtrees already seen, so every unique tree is read once and
 //! the first commit whose tree holds a blob is the one that introduced it (including content
 //! first written in a merge's conflict resolution). Unique blobs are then scanned once each, in
-//! parallel with one repository handle per worker, and commit metadata is resolved only for
+//! parallel, in the order the packs store them, and commit metadata is resolved only for
 //! blobs that have findings.
 
 use std::collections::{HashMap, HashSet};
@@ -14,8 +14,11 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::git::{commit_info, display_path, scan_blob};
-use crate::source::{CommitInfo, Origin, SourceKind, WordHashing};
+use crate::source::git::{
+    EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_tree, scan_blob,
+};
+use crate::source::pack::{PackReader, PackStore};
+use crate::source::{CommitInfo, ObjectId, Origin, SourceKind, WordHashing};
 
 /// How to walk history.
 #[derive(Debug, Clone)]
@@ -61,61 +64,61 @@ pub fn scan(
     let commits = list_commits(repo, settings.range.as_deref())?;
     progress.commits_total.store(commits.len(), Ordering::Relaxed);
     let git_dir = repo.path().to_path_buf();
-    // The walk (one thread, in commit order) feeds the blob scan (the pool) as it goes, so the
-    // two overlap instead of running one after the other.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<ScanJob>(4096);
-    let (walked, found) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| {
-            let mut walker = TreeWalker {
-                sender: Some(sender),
-                shard: settings.shard,
-                ..TreeWalker::default()
-            };
-            match Repository::open(&git_dir) {
-                Ok(walk_repo) => {
-                    if settings.range.is_some() {
-                        walker.seed_with_boundary(pipeline, &walk_repo, &commits);
-                    }
-                    for (index, &oid) in commits.iter().enumerate() {
-                        progress.commits_walked.store(index + 1, Ordering::Relaxed);
-                        match walk_repo.find_commit(oid).and_then(|c| c.tree()) {
-                            Ok(tree) => {
-                                let visit = Visit {
-                                    pipeline,
-                                    repo: &walk_repo,
-                                    commit: index,
-                                    commit_id: oid,
-                                };
-                                walker.walk(&visit, &tree, progress);
-                            }
-                            Err(e) => {
-                                pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message()))
-                            }
-                        }
-                    }
+    let packs = PackStore::open(&git_dir);
+    let mut walker = TreeWalker {
+        shard: settings.shard,
+        ..TreeWalker::default()
+    };
+    {
+        let mut reader = packs.as_ref().map(|store| PackReader::new(store, WALK_CACHE_BYTES));
+        if settings.range.is_some() {
+            walker.seed_with_boundary(pipeline, repo, &commits);
+        }
+        // Each commit's tree, to diff its children against.
+        let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
+        for (index, &oid) in commits.iter().enumerate() {
+            progress.commits_walked.store(index + 1, Ordering::Relaxed);
+            match read_commit_links(repo, reader.as_mut(), oid) {
+                Ok((tree, parent)) => {
+                    let parent = parent.and_then(|p| {
+                        tree_of
+                            .get(&p)
+                            .copied()
+                            .or_else(|| read_commit_links(repo, reader.as_mut(), p.oid()).ok().map(|(t, _)| t))
+                    });
+                    tree_of.insert(ObjectId::of(oid), tree);
+                    let visit = Visit {
+                        pipeline,
+                        repo,
+                        commit: index,
+                        commit_id: oid,
+                    };
+                    walker.walk(&visit, reader.as_mut(), tree, parent, progress);
                 }
-                Err(e) => pipeline.error(&format!("{}: cannot be opened: {}", git_dir.display(), e.message())),
+                Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
             }
-            // Closing the channel ends the scan's input.
-            walker.sender = None;
-            if pipeline.verbose {
-                pipeline.note(&format!(
-                    "walked {} commits to {} unique blobs in {:.2}s",
-                    commits.len(),
-                    walker.jobs.len(),
-                    walk_started.elapsed().as_secs_f64()
-                ));
-            }
-            walker
-        });
-        let found = scan_blobs(pipeline, &git_dir, receiver, &commits, settings.threads);
-        (walk.join(), found)
-    });
-    let walker = walked.map_err(|_| anyhow::anyhow!("the history walk failed unexpectedly"))?;
-    let found = found?;
+        }
+    }
+    if pipeline.verbose {
+        pipeline.note(&format!(
+            "walked {} commits to {} unique blobs in {:.2}s",
+            commits.len(),
+            walker.jobs.len(),
+            walk_started.elapsed().as_secs_f64()
+        ));
+    }
     let TreeWalker {
-        jobs, boundary_paths, ..
+        jobs,
+        boundary_paths,
+        to_scan,
+        seen_trees,
+        first_sighting,
+        known_blobs,
+        ..
     } = walker;
+    // The walk's tables are done with: free them for the scan.
+    drop((seen_trees, first_sighting, known_blobs));
+    let found = scan_blobs(pipeline, &git_dir, packs.as_ref(), to_scan, &commits, settings.threads)?;
     let coverage = Coverage {
         commits: commits.len(),
         blobs: jobs.len(),
@@ -126,7 +129,13 @@ pub fn scan(
     Ok(coverage)
 }
 
-/// What the blob scan needs of a job, sent while the walk goes on.
+/// Cache for the walk's pack reader: trees of consecutive commits share most of their delta
+/// chains.
+const WALK_CACHE_BYTES: usize = 16 << 20;
+/// Cache for each scanning thread's pack reader.
+const SCAN_CACHE_BYTES: usize = 16 << 20;
+
+/// A blob to scan: its job, and what reading it needs.
 struct ScanJob {
     index: usize,
     oid: Oid,
@@ -196,14 +205,14 @@ struct Visit<'a> {
 
 #[derive(Default)]
 struct TreeWalker {
-    /// Where new blobs go to be scanned; `None` once the walk is over.
-    sender: Option<std::sync::mpsc::SyncSender<ScanJob>>,
+    /// The new blobs this shard scans, in the order the walk met them.
+    to_scan: Vec<ScanJob>,
     /// With `--shard`, only blobs first seen at paths this shard owns are sent.
     shard: Option<crate::settings::Shard>,
-    seen_trees: HashSet<Oid, WordHashing>,
-    first_sighting: HashMap<Oid, usize, WordHashing>,
+    seen_trees: HashSet<ObjectId, WordHashing>,
+    first_sighting: HashMap<ObjectId, usize, WordHashing>,
     /// Blobs present before a `--range`: known, not scanned.
-    known_blobs: HashSet<Oid, WordHashing>,
+    known_blobs: HashSet<ObjectId, WordHashing>,
     /// Paths and blobs just before a `--range`, to tell a secret the range adds from one it
     /// only carries along in an edited file.
     boundary_paths: HashMap<String, Vec<Oid>>,
@@ -230,14 +239,14 @@ impl TreeWalker {
             let seen_trees = &mut self.seen_trees;
             let known = &mut self.known_blobs;
             let paths = &mut self.boundary_paths;
-            seen_trees.insert(tree.id());
+            seen_trees.insert(ObjectId::of(tree.id()));
             // Every boundary tree is walked whole (not skipping seen subtrees) so that each of
             // its paths is recorded.
             let result = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
                 if entry.kind() == Some(ObjectType::Tree) {
-                    seen_trees.insert(entry.id());
+                    seen_trees.insert(ObjectId::of(entry.id()));
                 } else if entry.kind() == Some(ObjectType::Blob) {
-                    known.insert(entry.id());
+                    known.insert(ObjectId::of(entry.id()));
                     let path = format!("{dir}{}", display_path(entry.name_bytes()));
                     paths.entry(path).or_default().push(entry.id());
                 }
@@ -249,45 +258,105 @@ impl TreeWalker {
         }
     }
 
-    /// Records the blobs of `tree` not seen before, at `commit` (its index and id).
-    fn walk(&mut self, visit: &Visit, tree: &git2::Tree, progress: &Progress) {
-        if !self.seen_trees.insert(tree.id()) {
+    /// Records the blobs of `tree` not seen before, at `commit` (its index and id). `parent` is
+    /// the first parent's tree: entries it has unchanged (same name, same id) were recorded when
+    /// the parent was walked, and are skipped without a lookup.
+    fn walk(
+        &mut self,
+        visit: &Visit,
+        mut packs: Option<&mut PackReader>,
+        tree: ObjectId,
+        parent: Option<ObjectId>,
+        progress: &Progress,
+    ) {
+        if !self.seen_trees.insert(tree) {
             return;
         }
         let mut path = Vec::new();
-        self.walk_tree(visit, tree, &mut path);
+        self.walk_tree(visit, &mut packs, tree, parent, &mut path);
         progress.blobs_total.store(self.jobs.len(), Ordering::Relaxed);
     }
 
-    fn walk_tree(&mut self, visit: &Visit, tree: &git2::Tree, path: &mut Vec<u8>) {
-        for entry in tree.iter() {
-            let before = path.len();
-            path.extend_from_slice(entry.name_bytes());
-            match entry.kind() {
-                Some(ObjectType::Tree) if self.seen_trees.insert(entry.id()) => {
-                    match visit.repo.find_tree(entry.id()) {
-                        Ok(subtree) => {
-                            path.push(b'/');
-                            self.walk_tree(visit, &subtree, path);
-                        }
-                        Err(e) => visit.pipeline.error(&format!(
-                            "commit {}: tree {} at {} is missing or corrupt: {}",
-                            visit.commit_id,
-                            entry.id(),
-                            display_path(path),
-                            e.message()
-                        )),
-                    }
-                }
-                Some(ObjectType::Blob) => self.sighting(entry.id(), path, visit.commit),
-                // Submodule commits and anything else are not content of this repository.
-                _ => {}
+    fn walk_tree(
+        &mut self,
+        visit: &Visit,
+        packs: &mut Option<&mut PackReader>,
+        tree: ObjectId,
+        parent: Option<ObjectId>,
+        path: &mut Vec<u8>,
+    ) {
+        let shown = |path: &[u8]| {
+            if path.is_empty() {
+                "/".to_string()
+            } else {
+                display_path(path)
             }
-            path.truncate(before);
+        };
+        let raw = match read_tree(visit.repo, packs.as_deref_mut(), tree.oid()) {
+            Ok(raw) => raw,
+            Err(e) => {
+                visit.pipeline.error(&format!(
+                    "commit {}: tree {} at {} is missing or corrupt: {}",
+                    visit.commit_id,
+                    tree.oid(),
+                    shown(path),
+                    e.message()
+                ));
+                return;
+            }
+        };
+        // The parent's version, only to skip what did not change: unreadable, it skips nothing.
+        let parent_raw = parent.and_then(|p| read_tree(visit.repo, packs.as_deref_mut(), p.oid()).ok());
+        let mut before = TreeEntries::new(parent_raw.as_deref().unwrap_or_default());
+        let mut entries = TreeEntries::new(&raw);
+        loop {
+            if entries.skip_if_same(&mut before) {
+                continue;
+            }
+            let Some((kind, name, id)) = entries.next() else {
+                break;
+            };
+            let mut counterpart = None;
+            while let Some((old_kind, old_name, old_id)) = before.peek() {
+                match entry_order((old_name, old_kind), (name, kind)) {
+                    std::cmp::Ordering::Less => {
+                        before.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        counterpart = Some(old_id);
+                        before.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if counterpart == Some(id) {
+                continue;
+            }
+            let length = path.len();
+            path.extend_from_slice(name);
+            match kind {
+                EntryKind::Tree if self.seen_trees.insert(id) => {
+                    path.push(b'/');
+                    self.walk_tree(visit, packs, id, counterpart, path);
+                }
+                EntryKind::Blob => self.sighting(id, path, visit.commit),
+                // Submodule commits are not content of this repository.
+                EntryKind::Tree | EntryKind::Gitlink => {}
+            }
+            path.truncate(length);
+        }
+        if entries.malformed {
+            visit.pipeline.error(&format!(
+                "commit {}: tree {} at {} is corrupt: an entry does not parse",
+                visit.commit_id,
+                tree.oid(),
+                shown(path)
+            ));
         }
     }
 
-    fn sighting(&mut self, oid: Oid, path: &[u8], commit: usize) {
+    fn sighting(&mut self, oid: ObjectId, path: &[u8], commit: usize) {
         if self.known_blobs.contains(&oid) {
             return;
         }
@@ -305,13 +374,10 @@ impl TreeWalker {
                 let index = self.jobs.len();
                 self.first_sighting.insert(oid, index);
                 let path = display_path(path);
-                if let Some(sender) = &self.sender
-                    && self.shard.is_none_or(|shard| shard.owns(&path))
-                {
-                    // A closed channel means the scan stopped; the walk still finishes.
-                    let _ = sender.send(ScanJob {
+                if self.shard.is_none_or(|shard| shard.owns(&path)) {
+                    self.to_scan.push(ScanJob {
                         index,
-                        oid,
+                        oid: oid.oid(),
                         path: path.clone(),
                         commit,
                     });
@@ -329,22 +395,37 @@ impl TreeWalker {
 /// A blob copied to many paths lists at most this many others.
 const MAX_ALSO_AT: usize = 20;
 
-/// Scans every unique blob once, in parallel, as the walk sends them; returns the findings per
-/// job index, in index order.
+/// Scans every unique blob once, in parallel; returns the findings per job index, in index
+/// order. Blobs are read in the order they are stored in the packs, each thread taking a
+/// contiguous stretch, so that a delta's base is nearly always in the thread's cache.
 fn scan_blobs(
     pipeline: &Pipeline,
     git_dir: &std::path::Path,
-    jobs: std::sync::mpsc::Receiver<ScanJob>,
+    packs: Option<&PackStore>,
+    mut jobs: Vec<ScanJob>,
     commits: &[Oid],
     threads: usize,
 ) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {
+    if let Some(store) = packs {
+        // Unpacked blobs (`None`) go last.
+        jobs.sort_by_cached_key(|job| {
+            store
+                .locate(job.oid.as_bytes())
+                .map_or((1, 0, 0), |at| (0, at.pack, at.offset))
+        });
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
     let mut found = pool.install(|| {
-        jobs.into_iter()
-            .par_bridge()
+        jobs.par_iter()
+            .with_min_len(64)
             .map_init(
-                || Repository::open(git_dir).ok(),
-                |repo, job| {
+                || {
+                    (
+                        Repository::open(git_dir).ok(),
+                        packs.map(|store| PackReader::new(store, SCAN_CACHE_BYTES)),
+                    )
+                },
+                |(repo, reader), job| {
                     let Some(repo) = repo else {
                         pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
                         return (job.index, Vec::new());
@@ -361,7 +442,7 @@ fn scan_blobs(
                         source: SourceKind::History,
                         commit: Some(commit),
                     };
-                    (job.index, scan_blob(pipeline, repo, job.oid, &origin))
+                    (job.index, scan_blob(pipeline, repo, reader.as_mut(), job.oid, &origin))
                 },
             )
             .filter(|(_, found)| !found.is_empty())

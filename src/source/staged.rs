@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use git2::{Blob, Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
 use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::{ChangeScope, Pipeline};
-use crate::source::git::{BoundedBlob, display_path, read_blob, report_unreadable};
+use crate::source::git::{BlobBytes, BoundedBlob, display_path, read_blob, report_unreadable};
 use crate::source::{Origin, SourceKind, WordHashing};
 
 /// One file the index changes: its blob in the index and, when HEAD had the file (perhaps
@@ -104,7 +104,7 @@ pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
 /// scans it. Over the size limit, nothing is inflated.
 fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: &Origin) -> Vec<Finding> {
     let limit = pipeline.max_file_size;
-    let new = match read_blob(repo, file.new, limit) {
+    let new = match read_blob(repo, None, file.new, limit) {
         Ok(BoundedBlob::Within(blob)) => blob,
         Ok(BoundedBlob::TooLarge(size)) => {
             pipeline.skip_too_large(origin, size);
@@ -116,7 +116,7 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
         }
     };
     // An old version over the size limit is not read: every line of the new one counts as added.
-    let old = match file.old.map(|oid| (oid, read_blob(repo, oid, limit))) {
+    let old = match file.old.map(|oid| (oid, read_blob(repo, None, oid, limit))) {
         Some((_, Ok(BoundedBlob::Within(blob)))) => Some(blob),
         Some((_, Ok(BoundedBlob::TooLarge(_)))) | None => None,
         Some((oid, Err(e))) => {
@@ -136,7 +136,7 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
 /// holds, HEAD already had it. Comparing line sets instead of running a diff reads each blob
 /// once, and `WordHasher` hashes a line a word at a time (the diff's line hashing was a sixth
 /// of a staged scan).
-fn added_lines(old: Option<&Blob>, new: &Blob) -> BTreeSet<usize> {
+fn added_lines(old: Option<&BlobBytes>, new: &BlobBytes) -> BTreeSet<usize> {
     let old_lines: HashSet<&[u8], WordHashing> = match old {
         Some(old) => lines(old.content()).collect(),
         None => HashSet::default(),

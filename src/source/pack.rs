@@ -1,0 +1,494 @@
+//! Reads objects straight from a repository's pack files, for the history walk and scan.
+//!
+//! Most of a packed history is stored as chains of deltas (about 9 deep on average in git/git).
+//! libgit2 keeps only the bottom of a chain in its cache, so every read re-inflates and re-applies
+//! the whole chain: reading git/git's 165,000 blobs that way took 15.5 s in pack order, where
+//! `git cat-file --batch` takes 4.8 s. This reader keeps every object it resolves, intermediate
+//! ones included, in a bounded cache; read in pack order, as the history scan reads blobs, a
+//! chain's objects are nearly always a cache hit away.
+//!
+//! It reads what it understands: version 2 pack indexes of SHA-1 repositories without alternates.
+//! Anything else (loose objects, an unfamiliar layout, a pack entry that does not decode) is left
+//! to libgit2, which also names the error when an object is really corrupt.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use flate2::{Decompress, FlushDecompress, Status};
+
+use super::WordHashing;
+
+/// An object's type, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Commit,
+    Tree,
+    Blob,
+    Tag,
+}
+
+/// Where an object's entry starts: which pack, at what offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub pack: u32,
+    pub offset: u64,
+}
+
+/// The pack indexes of one repository, loaded into memory (about 36 bytes per object).
+pub struct PackStore {
+    packs: Vec<Pack>,
+}
+
+struct Pack {
+    file: File,
+    /// Where entries end: the trailing checksum starts here.
+    data_end: u64,
+    fanout: Vec<u32>,
+    /// Object ids, 20 bytes each, sorted.
+    ids: Vec<u8>,
+    /// Entry offsets, in id order.
+    offsets: Vec<u64>,
+    /// The same offsets sorted, to find where each entry ends.
+    sorted_offsets: Vec<u64>,
+}
+
+const ID_LEN: usize = 20;
+
+impl PackStore {
+    /// The packs under `git_dir`, or `None` when the object database is not one this reader
+    /// handles (alternates, SHA-256, an index it cannot parse); libgit2 then reads everything.
+    pub fn open(git_dir: &Path) -> Option<PackStore> {
+        let objects = git_dir.join("objects");
+        if objects.join("info/alternates").exists() {
+            return None;
+        }
+        if let Ok(config) = std::fs::read_to_string(git_dir.join("config"))
+            && config.to_ascii_lowercase().contains("objectformat")
+        {
+            return None;
+        }
+        let mut packs = Vec::new();
+        let entries = std::fs::read_dir(objects.join("pack")).ok()?;
+        let mut idx_paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+            .collect();
+        idx_paths.sort();
+        for idx_path in idx_paths {
+            packs.push(Pack::open(&idx_path)?);
+        }
+        Some(PackStore { packs })
+    }
+
+    /// Where `id` is stored, if in a pack.
+    pub fn locate(&self, id: &[u8]) -> Option<Location> {
+        self.packs.iter().enumerate().find_map(|(number, pack)| {
+            pack.find(id).map(|offset| Location {
+                pack: number as u32,
+                offset,
+            })
+        })
+    }
+}
+
+impl Pack {
+    fn open(idx_path: &Path) -> Option<Pack> {
+        let idx = std::fs::read(idx_path).ok()?;
+        let file = File::open(idx_path.with_extension("pack")).ok()?;
+        let pack_len = file.metadata().ok()?.len();
+        if idx.len() < 8 + 256 * 4 || idx[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
+            return None;
+        }
+        let word = |at: usize| -> Option<u32> { Some(u32::from_be_bytes(idx.get(at..at + 4)?.try_into().ok()?)) };
+        let fanout: Vec<u32> = (0..256).map(|i| word(8 + i * 4)).collect::<Option<_>>()?;
+        let count = fanout[255] as usize;
+        let ids_at = 8 + 256 * 4;
+        let offsets_at = ids_at + count * (ID_LEN + 4);
+        let large_at = offsets_at + count * 4;
+        let ids = idx.get(ids_at..ids_at + count * ID_LEN)?.to_vec();
+        let mut offsets = Vec::with_capacity(count);
+        for i in 0..count {
+            let small = word(offsets_at + i * 4)?;
+            let offset = if small & 0x8000_0000 == 0 {
+                u64::from(small)
+            } else {
+                let at = large_at + (small & 0x7fff_ffff) as usize * 8;
+                u64::from_be_bytes(idx.get(at..at + 8)?.try_into().ok()?)
+            };
+            if offset + 20 > pack_len {
+                return None;
+            }
+            offsets.push(offset);
+        }
+        let mut sorted_offsets = offsets.clone();
+        sorted_offsets.sort_unstable();
+        Some(Pack {
+            file,
+            data_end: pack_len - 20,
+            fanout,
+            ids,
+            offsets,
+            sorted_offsets,
+        })
+    }
+
+    fn find(&self, id: &[u8]) -> Option<u64> {
+        let first = *id.first()? as usize;
+        let low = if first == 0 { 0 } else { self.fanout[first - 1] as usize };
+        let high = self.fanout[first] as usize;
+        let (mut low, mut high) = (low, high.min(self.offsets.len()));
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.ids[mid * ID_LEN..(mid + 1) * ID_LEN].cmp(id) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(self.offsets[mid]),
+            }
+        }
+        None
+    }
+
+    /// Where the entry starting at `offset` ends.
+    fn entry_end(&self, offset: u64) -> u64 {
+        let next = self.sorted_offsets.partition_point(|&o| o <= offset);
+        self.sorted_offsets.get(next).copied().unwrap_or(self.data_end)
+    }
+}
+
+/// What a read found.
+pub enum Read {
+    Object(Kind, Arc<[u8]>),
+    /// The object is larger than the limit by this many bytes: not resolved.
+    TooLarge(u64),
+}
+
+/// Reads objects with a cache of the ones resolved recently. One per thread.
+pub struct PackReader<'s> {
+    store: &'s PackStore,
+    cache: ObjectCache,
+    inflater: Decompress,
+}
+
+/// An entry's header: what it is and where its compressed data lies.
+struct Entry {
+    kind: EntryKind,
+    /// Inflated size: of the object, or of the delta.
+    size: u64,
+    data_start: u64,
+    data_end: u64,
+}
+
+enum EntryKind {
+    Whole(Kind),
+    OffsetDelta(u64),
+    RefDelta([u8; ID_LEN]),
+}
+
+/// Deeper chains than this are taken for a loop in a corrupt pack.
+const MAX_CHAIN: usize = 10_000;
+
+impl<'s> PackReader<'s> {
+    /// A reader whose cache holds up to `cache_bytes` of objects.
+    pub fn new(store: &'s PackStore, cache_bytes: usize) -> PackReader<'s> {
+        PackReader {
+            store,
+            cache: ObjectCache::new(cache_bytes),
+            inflater: Decompress::new(true),
+        }
+    }
+
+    /// Where `id` is stored, if in a pack.
+    pub fn locate(&self, id: &[u8]) -> Option<Location> {
+        self.store.locate(id)
+    }
+
+    /// The object at `at`, unless it is larger than `limit`. An error means the entry did not
+    /// decode; the caller asks libgit2, which reports the corruption in its own words.
+    pub fn read(&mut self, at: Location, limit: u64) -> Result<Read, String> {
+        if let Some((kind, data)) = self.cache.get(at) {
+            if data.len() as u64 > limit {
+                return Ok(Read::TooLarge(data.len() as u64));
+            }
+            return Ok(Read::Object(kind, data));
+        }
+        let pack = self.store.packs.get(at.pack as usize).ok_or("no such pack")?;
+        // Walk down the chain to a whole object or a cached one.
+        let mut chain: Vec<(u64, Entry)> = Vec::new();
+        let mut offset = at.offset;
+        let (kind, mut data) = loop {
+            if !chain.is_empty()
+                && let Some(found) = self.cache.get(Location { pack: at.pack, offset })
+            {
+                break found;
+            }
+            let entry = read_entry_header(pack, offset)?;
+            if chain.is_empty() {
+                let size = match entry.kind {
+                    EntryKind::Whole(_) => entry.size,
+                    _ => self.delta_target_size(pack, &entry)?,
+                };
+                if size > limit {
+                    return Ok(Read::TooLarge(size));
+                }
+            }
+            match entry.kind {
+                EntryKind::Whole(kind) => {
+                    let data: Arc<[u8]> = self.inflate(pack, &entry)?.into();
+                    self.cache.put(Location { pack: at.pack, offset }, kind, &data);
+                    break (kind, data);
+                }
+                EntryKind::OffsetDelta(base) => {
+                    chain.push((offset, entry));
+                    offset = base;
+                }
+                EntryKind::RefDelta(id) => {
+                    chain.push((offset, entry));
+                    offset = pack.find(&id).ok_or("delta base in another pack")?;
+                }
+            }
+            if chain.len() > MAX_CHAIN {
+                return Err("delta chain too deep".into());
+            }
+        };
+        // Apply the deltas from the bottom up, keeping each result.
+        while let Some((offset, entry)) = chain.pop() {
+            let delta = self.inflate(pack, &entry)?;
+            data = apply_delta(&data, &delta)?.into();
+            self.cache.put(Location { pack: at.pack, offset }, kind, &data);
+        }
+        Ok(Read::Object(kind, data))
+    }
+
+    /// A delta's result size, from the head of the delta (without applying it).
+    fn delta_target_size(&mut self, pack: &Pack, entry: &Entry) -> Result<u64, String> {
+        let delta = self.inflate(pack, entry)?;
+        let mut at = 0;
+        varint(&delta, &mut at)?;
+        varint(&delta, &mut at)
+    }
+
+    fn inflate(&mut self, pack: &Pack, entry: &Entry) -> Result<Vec<u8>, String> {
+        let size = usize::try_from(entry.size).map_err(|_| "entry too large")?;
+        let mut compressed = vec![0u8; (entry.data_end - entry.data_start) as usize];
+        pack.file
+            .read_exact_at(&mut compressed, entry.data_start)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::with_capacity(size + 1);
+        self.inflater.reset(true);
+        let status = self
+            .inflater
+            .decompress_vec(&compressed, &mut out, FlushDecompress::Finish)
+            .map_err(|e| e.to_string())?;
+        if status != Status::StreamEnd || out.len() != size {
+            return Err("entry inflates to the wrong size".into());
+        }
+        Ok(out)
+    }
+}
+
+fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
+    let end = pack.entry_end(offset);
+    let mut head = [0u8; 32];
+    let len = ((end - offset) as usize).min(head.len());
+    pack.file
+        .read_exact_at(&mut head[..len], offset)
+        .map_err(|e| e.to_string())?;
+    let head = &head[..len];
+    let mut at = 0;
+    let first = *head.first().ok_or("empty entry")?;
+    let type_bits = (first >> 4) & 7;
+    let mut size = u64::from(first & 0x0f);
+    let mut shift = 4;
+    let mut byte = first;
+    at += 1;
+    while byte & 0x80 != 0 {
+        byte = *head.get(at).ok_or("truncated entry header")?;
+        at += 1;
+        if shift > 60 {
+            return Err("entry size overflows".into());
+        }
+        size |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+    }
+    let kind = match type_bits {
+        1 => EntryKind::Whole(Kind::Commit),
+        2 => EntryKind::Whole(Kind::Tree),
+        3 => EntryKind::Whole(Kind::Blob),
+        4 => EntryKind::Whole(Kind::Tag),
+        6 => {
+            // Offset of the base, backwards, in git's "add one per continuation" encoding.
+            let mut byte = *head.get(at).ok_or("truncated delta offset")?;
+            at += 1;
+            let mut back = u64::from(byte & 0x7f);
+            while byte & 0x80 != 0 {
+                byte = *head.get(at).ok_or("truncated delta offset")?;
+                at += 1;
+                back = back
+                    .checked_add(1)
+                    .and_then(|b| b.checked_mul(128))
+                    .ok_or("delta offset overflows")?
+                    | u64::from(byte & 0x7f);
+            }
+            EntryKind::OffsetDelta(
+                offset
+                    .checked_sub(back)
+                    .filter(|_| back > 0)
+                    .ok_or("delta base out of range")?,
+            )
+        }
+        7 => {
+            let id: [u8; ID_LEN] = head
+                .get(at..at + ID_LEN)
+                .and_then(|s| s.try_into().ok())
+                .ok_or("truncated delta base id")?;
+            at += ID_LEN;
+            EntryKind::RefDelta(id)
+        }
+        _ => return Err(format!("unknown entry type {type_bits}")),
+    };
+    Ok(Entry {
+        kind,
+        size,
+        data_start: offset + at as u64,
+        data_end: end,
+    })
+}
+
+/// A little-endian base-128 number, as deltas start with.
+fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
+    let mut value = 0u64;
+    let mut shift = 0;
+    loop {
+        let byte = *bytes.get(*at).ok_or("truncated delta header")?;
+        *at += 1;
+        if shift > 63 {
+            return Err("delta header overflows".into());
+        }
+        value |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+}
+
+/// Rebuilds an object from its base and a delta (copy and insert instructions).
+fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
+    let mut at = 0;
+    let base_size = varint(delta, &mut at)?;
+    let target_size = varint(delta, &mut at)?;
+    if base_size != base.len() as u64 {
+        return Err("delta does not fit its base".into());
+    }
+    let mut out = Vec::with_capacity(usize::try_from(target_size).map_err(|_| "delta too large")?);
+    while at < delta.len() {
+        let op = delta[at];
+        at += 1;
+        if op & 0x80 != 0 {
+            let mut field = |bits: u8, bytes: usize| -> Result<usize, String> {
+                let mut value = 0usize;
+                for i in 0..bytes {
+                    if bits & (1 << i) != 0 {
+                        value |= usize::from(*delta.get(at).ok_or("truncated copy")?) << (8 * i);
+                        at += 1;
+                    }
+                }
+                Ok(value)
+            };
+            let offset = field(op, 4)?;
+            let size = match field(op >> 4, 3)? {
+                0 => 0x10000,
+                size => size,
+            };
+            let copied = base
+                .get(offset..offset.checked_add(size).ok_or("copy overflows")?)
+                .ok_or("copy outside the base")?;
+            out.extend_from_slice(copied);
+        } else if op != 0 {
+            let inserted = delta.get(at..at + op as usize).ok_or("truncated insert")?;
+            out.extend_from_slice(inserted);
+            at += op as usize;
+        } else {
+            return Err("reserved delta instruction".into());
+        }
+        if out.len() as u64 > target_size {
+            return Err("delta overruns its size".into());
+        }
+    }
+    if out.len() as u64 != target_size {
+        return Err("delta falls short of its size".into());
+    }
+    Ok(out)
+}
+
+/// Recently resolved objects, bounded in bytes. Two generations approximate least-recently-
+/// used: new objects go to the young one; when it is full it becomes the old one, and the old one
+/// is dropped; a hit in the old generation moves the object back to the young one.
+struct ObjectCache {
+    young: HashMap<Location, (Kind, Arc<[u8]>), WordHashing>,
+    old: HashMap<Location, (Kind, Arc<[u8]>), WordHashing>,
+    young_bytes: usize,
+    generation_bytes: usize,
+}
+
+impl ObjectCache {
+    fn new(bytes: usize) -> ObjectCache {
+        ObjectCache {
+            young: HashMap::default(),
+            old: HashMap::default(),
+            young_bytes: 0,
+            generation_bytes: bytes / 2,
+        }
+    }
+
+    fn get(&mut self, at: Location) -> Option<(Kind, Arc<[u8]>)> {
+        if let Some((kind, data)) = self.young.get(&at) {
+            return Some((*kind, data.clone()));
+        }
+        let (kind, data) = self.old.remove(&at)?;
+        self.put(at, kind, &data);
+        Some((kind, data))
+    }
+
+    fn put(&mut self, at: Location, kind: Kind, data: &Arc<[u8]>) {
+        // An object bigger than a tenth of a generation would flush the cache for one read.
+        if data.len() > self.generation_bytes / 10 {
+            return;
+        }
+        if self.young_bytes + data.len() > self.generation_bytes {
+            self.old = std::mem::take(&mut self.young);
+            self.young_bytes = 0;
+        }
+        self.young_bytes += data.len();
+        self.young.insert(at, (kind, data.clone()));
+    }
+}
+
+impl std::hash::Hash for Location {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.offset ^ (u64::from(self.pack) << 48));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas_copy_and_insert_and_refuse_what_does_not_fit() {
+        let base = b"hello, world";
+        // base 12, target 11: copy "hello" (offset 0, size 5), insert " git!", copy "d"? no: insert.
+        let delta = [12, 11, 0x80 | 0x10, 5, 6, b' ', b'g', b'i', b't', b'!', b'?'];
+        assert_eq!(apply_delta(base, &delta).unwrap(), b"hello git!?");
+        let outside = [12, 5, 0x80 | 0x01 | 0x10, 10, 5];
+        assert!(apply_delta(base, &outside).is_err());
+        let wrong_base = [11, 1, 1, b'x'];
+        assert!(apply_delta(base, &wrong_base).is_err());
+        let short = [12, 3, 1, b'x'];
+        assert!(apply_delta(base, &short).is_err());
+        assert!(apply_delta(base, &[12, 1, 0]).is_err());
+    }
+}
