@@ -95,31 +95,17 @@ const CLASS: [u8; 256] = {
     table
 };
 
-/// Finds the encoded runs of `text` whose decoding is printable text. One pass over the bytes;
-/// only runs that pass the cheap shape test are decoded.
+/// Finds the encoded runs of `text` whose decoding is printable text. `LongRuns` finds where
+/// runs of at least `MIN_BASE64_RUN` alphabet bytes start, 64 bytes at a time; only those runs
+/// are widened, shape-tested and, when they pass, decoded.
 pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
     let mut runs = Vec::new();
     let len = text.len();
-    // Any run of MIN_BASE64_RUN alphabet bytes covers one of every MIN_BASE64_RUN-th position:
-    // only those are probed, and a hit is widened to its whole run.
-    let mut probe = MIN_BASE64_RUN - 1;
+    let mut long_runs = LongRuns::new(text);
     let mut scanned_to = 0;
-    while probe < len {
-        let mut shape = CLASS[text[probe] as usize];
-        if shape == 0 {
-            probe += MIN_BASE64_RUN;
-            continue;
-        }
-        let mut start = probe;
-        while start > scanned_to {
-            let class = CLASS[text[start - 1] as usize];
-            if class == 0 {
-                break;
-            }
-            shape |= class;
-            start -= 1;
-        }
-        let mut i = probe + 1;
+    while let Some(start) = long_runs.first_from(scanned_to) {
+        let mut shape = 0;
+        let mut i = start;
         while i < len {
             let class = CLASS[text[i] as usize];
             if class == 0 {
@@ -129,7 +115,6 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
             i += 1;
         }
         scanned_to = i;
-        probe = i + MIN_BASE64_RUN;
         let run_len = i - start;
         if !(MIN_BASE64_RUN..=MAX_BASE64_RUN).contains(&run_len) {
             continue;
@@ -150,7 +135,6 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
             runs.push(in_line(text, start, end, decoded, Decoder::Base64));
         }
         scanned_to = end;
-        probe = probe.max(end + MIN_BASE64_RUN);
     }
     for at in memchr::memchr_iter(b'%', text) {
         if runs
@@ -164,6 +148,90 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         }
     }
     runs
+}
+
+/// Where runs of base64-alphabet bytes at least `MIN_BASE64_RUN` long start. Source text is
+/// mostly words shorter than that: a 64-byte block's alphabet bytes become a bit mask, and
+/// sixteen set bits in a row (checked with four shifts) are rare enough that whole blocks are
+/// passed over in a few instructions.
+struct LongRuns<'t> {
+    text: &'t [u8],
+}
+
+impl<'t> LongRuns<'t> {
+    fn new(text: &'t [u8]) -> LongRuns<'t> {
+        LongRuns { text }
+    }
+
+    /// The first position at or after `from` where `MIN_BASE64_RUN` alphabet bytes follow,
+    /// counting only bytes at or after `from`.
+    fn first_from(&mut self, from: usize) -> Option<usize> {
+        const _: () = assert!(MIN_BASE64_RUN == 16, "the shift cascade below checks 16 bits");
+        let mut block = from / 64;
+        let mut current = self.mask(block) & (u64::MAX << (from % 64));
+        while block * 64 < self.text.len() {
+            let next = self.mask(block + 1);
+            let window = u128::from(current) | (u128::from(next) << 64);
+            let mut starts = window & (window >> 1);
+            starts &= starts >> 2;
+            starts &= starts >> 4;
+            starts &= starts >> 8;
+            let starts = starts as u64;
+            if starts != 0 {
+                return Some(block * 64 + starts.trailing_zeros() as usize);
+            }
+            block += 1;
+            current = next;
+        }
+        None
+    }
+
+    /// Bit `i` set when byte `64 * block + i` is in a base64 alphabet; 0 past the end.
+    fn mask(&self, block: usize) -> u64 {
+        let start = block * 64;
+        match self.text.get(start..start + 64) {
+            Some(bytes) => alphabet_mask(bytes.try_into().expect("64 bytes")),
+            None => {
+                let mut padded = [0u8; 64];
+                let tail = self.text.get(start..).unwrap_or_default();
+                padded[..tail.len()].copy_from_slice(tail);
+                alphabet_mask(&padded)
+            }
+        }
+    }
+}
+
+/// Which of 64 bytes are in a base64 alphabet (standard or URL-safe), as bits.
+#[cfg(target_arch = "x86_64")]
+fn alphabet_mask(bytes: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::*;
+    let mut mask = 0u64;
+    for (lane, chunk) in bytes.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of x86_64; the load reads 16 bytes of a 16-byte chunk.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast());
+            let in_range = |offset: u8, span: u8, x: __m128i| {
+                let t = _mm_sub_epi8(x, _mm_set1_epi8(offset as i8));
+                _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span as i8)), t)
+            };
+            // Setting bit 5 folds A-Z onto a-z and maps nothing else there.
+            let letters = in_range(b'a', 25, _mm_or_si128(v, _mm_set1_epi8(0x20)));
+            let digits = in_range(b'0', 9, v);
+            let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
+            let symbols = _mm_or_si128(_mm_or_si128(is(b'+'), is(b'/')), _mm_or_si128(is(b'-'), is(b'_')));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letters, digits), symbols)) as u32 as u64
+        };
+        mask |= bits << (16 * lane);
+    }
+    mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn alphabet_mask(bytes: &[u8; 64]) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &b)| mask | (u64::from(CLASS[b as usize] != 0) << i))
 }
 
 fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
@@ -271,6 +339,62 @@ mod tests {
                 .is_empty()
         );
         assert!(decoded_runs(b"some_long_identifier_name_here = 1").is_empty());
+    }
+
+    /// The runs a byte-by-byte search finds: maximal runs of alphabet bytes, 16 or longer.
+    fn long_runs_byte_by_byte(text: &[u8]) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut run_start = None;
+        for (i, &b) in text.iter().chain(std::iter::once(&b' ')).enumerate() {
+            match (CLASS[b as usize] != 0, run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(start)) => {
+                    if i - start >= MIN_BASE64_RUN {
+                        starts.push(start);
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        starts
+    }
+
+    fn long_runs_by_blocks(text: &[u8]) -> Vec<usize> {
+        let mut finder = LongRuns::new(text);
+        let mut starts = Vec::new();
+        let mut from = 0;
+        while let Some(start) = finder.first_from(from) {
+            starts.push(start);
+            from = start + text[start..].iter().take_while(|&&b| CLASS[b as usize] != 0).count();
+        }
+        starts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_masks_find_the_runs_a_byte_loop_finds(
+            text in proptest::collection::vec(proptest::sample::select(b"aZ09+/-_ =.\n\x80".to_vec()), 0..600),
+            runs in proptest::collection::vec((0usize..600, 10usize..40), 0..6),
+        ) {
+            // Long runs at random places, so that blocks' edges cut through them.
+            let mut text = text;
+            for (at, len) in runs {
+                let at = at.min(text.len());
+                text.splice(at..at, std::iter::repeat_n(b'Q', len));
+            }
+            proptest::prop_assert_eq!(long_runs_by_blocks(&text), long_runs_byte_by_byte(&text));
+        }
+    }
+
+    #[test]
+    fn every_alphabet_byte_and_no_other_is_in_the_mask() {
+        for byte in 0..=255u8 {
+            let mut block = [b' '; 64];
+            block[37] = byte;
+            let expected = u64::from(CLASS[byte as usize] != 0) << 37;
+            assert_eq!(alphabet_mask(&block), expected, "byte {byte:#x}");
+        }
     }
 
     #[test]
