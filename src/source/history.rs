@@ -65,60 +65,49 @@ pub fn scan(
     progress.commits_total.store(commits.len(), Ordering::Relaxed);
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
-    let mut walker = TreeWalker {
-        shard: settings.shard,
-        ..TreeWalker::default()
-    };
-    {
-        let mut reader = packs.as_ref().map(|store| PackReader::new(store, WALK_CACHE_BYTES));
-        if settings.range.is_some() {
-            walker.seed_with_boundary(pipeline, repo, &commits);
-        }
-        // Each commit's tree, to diff its children against.
-        let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
-        for (index, &oid) in commits.iter().enumerate() {
-            progress.commits_walked.store(index + 1, Ordering::Relaxed);
-            match read_commit_links(repo, reader.as_mut(), oid) {
-                Ok((tree, parent)) => {
-                    let parent = parent.and_then(|p| {
-                        tree_of
-                            .get(&p)
-                            .copied()
-                            .or_else(|| read_commit_links(repo, reader.as_mut(), p.oid()).ok().map(|(t, _)| t))
-                    });
-                    tree_of.insert(ObjectId::of(oid), tree);
-                    let visit = Visit {
-                        pipeline,
-                        repo,
-                        commit: index,
-                        commit_id: oid,
-                    };
-                    walker.walk(&visit, reader.as_mut(), tree, parent, progress);
-                }
-                Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
+    // The walk (one thread) hands over its new blobs in batches; the pool scans each batch in
+    // pack order while the walk goes on.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ScanJob>>(2);
+    let (walked, found) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| {
+            let mut walker = TreeWalker {
+                shard: settings.shard,
+                batches: Some(sender),
+                ..TreeWalker::default()
+            };
+            match Repository::open(&git_dir) {
+                Ok(walk_repo) => walk_commits(
+                    pipeline,
+                    &walk_repo,
+                    packs.as_ref(),
+                    settings,
+                    &commits,
+                    &mut walker,
+                    progress,
+                ),
+                Err(e) => pipeline.error(&format!("{}: cannot be opened: {}", git_dir.display(), e.message())),
             }
-        }
-    }
-    if pipeline.verbose {
-        pipeline.note(&format!(
-            "walked {} commits to {} unique blobs in {:.2}s",
-            commits.len(),
-            walker.jobs.len(),
-            walk_started.elapsed().as_secs_f64()
-        ));
-    }
-    let TreeWalker {
-        jobs,
-        boundary_paths,
-        to_scan,
-        seen_trees,
-        first_sighting,
-        known_blobs,
-        ..
-    } = walker;
-    // The walk's tables are done with: free them for the scan.
-    drop((seen_trees, first_sighting, known_blobs));
-    let found = scan_blobs(pipeline, &git_dir, packs.as_ref(), to_scan, &commits, settings.threads)?;
+            walker.send_batch();
+            // Closing the channel ends the scan's input.
+            walker.batches = None;
+            if pipeline.verbose {
+                pipeline.note(&format!(
+                    "walked {} commits to {} unique blobs in {:.2}s",
+                    commits.len(),
+                    walker.jobs.len(),
+                    walk_started.elapsed().as_secs_f64()
+                ));
+            }
+            let TreeWalker {
+                jobs, boundary_paths, ..
+            } = walker;
+            (jobs, boundary_paths)
+        });
+        let found = scan_blobs(pipeline, &git_dir, packs.as_ref(), receiver, &commits, settings.threads);
+        (walk.join(), found)
+    });
+    let (jobs, boundary_paths) = walked.map_err(|_| anyhow::anyhow!("the history walk failed unexpectedly"))?;
+    let found = found?;
     let coverage = Coverage {
         commits: commits.len(),
         blobs: jobs.len(),
@@ -128,6 +117,50 @@ pub fn scan(
     pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, &commits));
     Ok(coverage)
 }
+
+/// Walks every commit's tree, parents first, recording new blobs in `walker`.
+fn walk_commits(
+    pipeline: &Pipeline,
+    repo: &Repository,
+    packs: Option<&PackStore>,
+    settings: &HistorySettings,
+    commits: &[Oid],
+    walker: &mut TreeWalker,
+    progress: &Progress,
+) {
+    let mut reader = packs.map(|store| PackReader::new(store, WALK_CACHE_BYTES));
+    if settings.range.is_some() {
+        walker.seed_with_boundary(pipeline, repo, commits);
+    }
+    // Each commit's tree, to diff its children against.
+    let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
+    for (index, &oid) in commits.iter().enumerate() {
+        progress.commits_walked.store(index + 1, Ordering::Relaxed);
+        match read_commit_links(repo, reader.as_mut(), oid) {
+            Ok((tree, parent)) => {
+                let parent = parent.and_then(|p| {
+                    tree_of
+                        .get(&p)
+                        .copied()
+                        .or_else(|| read_commit_links(repo, reader.as_mut(), p.oid()).ok().map(|(t, _)| t))
+                });
+                tree_of.insert(ObjectId::of(oid), tree);
+                let visit = Visit {
+                    pipeline,
+                    repo,
+                    commit: index,
+                    commit_id: oid,
+                };
+                walker.walk(&visit, reader.as_mut(), tree, parent, progress);
+            }
+            Err(e) => pipeline.error(&format!("commit {oid}: its tree cannot be read: {}", e.message())),
+        }
+    }
+}
+
+/// New blobs handed to the scan at a time: large enough that a batch sorted by pack offset
+/// reads chains in order, small enough that the scan starts early.
+const BATCH: usize = 16 * 1024;
 
 /// Cache for the walk's pack reader: trees of consecutive commits share most of their delta
 /// chains.
@@ -205,8 +238,10 @@ struct Visit<'a> {
 
 #[derive(Default)]
 struct TreeWalker {
-    /// The new blobs this shard scans, in the order the walk met them.
+    /// The new blobs this shard scans not yet handed over, in the order the walk met them.
     to_scan: Vec<ScanJob>,
+    /// Where batches of `to_scan` go; `None` once the walk is over.
+    batches: Option<std::sync::mpsc::SyncSender<Vec<ScanJob>>>,
     /// With `--shard`, only blobs first seen at paths this shard owns are sent.
     shard: Option<crate::settings::Shard>,
     seen_trees: HashSet<ObjectId, WordHashing>,
@@ -356,6 +391,16 @@ impl TreeWalker {
         }
     }
 
+    fn send_batch(&mut self) {
+        let batch = std::mem::take(&mut self.to_scan);
+        if let Some(batches) = &self.batches
+            && !batch.is_empty()
+        {
+            // A closed channel means the scan stopped; the walk still finishes.
+            let _ = batches.send(batch);
+        }
+    }
+
     fn sighting(&mut self, oid: ObjectId, path: &[u8], commit: usize) {
         if self.known_blobs.contains(&oid) {
             return;
@@ -381,6 +426,9 @@ impl TreeWalker {
                         path: path.clone(),
                         commit,
                     });
+                    if self.to_scan.len() >= BATCH {
+                        self.send_batch();
+                    }
                 }
                 self.jobs.push(BlobJob {
                     path,
@@ -395,37 +443,48 @@ impl TreeWalker {
 /// A blob copied to many paths lists at most this many others.
 const MAX_ALSO_AT: usize = 20;
 
-/// Scans every unique blob once, in parallel; returns the findings per job index, in index
-/// order. Blobs are read in the order they are stored in the packs, each thread taking a
-/// contiguous stretch, so that a delta's base is nearly always in the thread's cache.
+/// Scans every unique blob once, in parallel, batch by batch as the walk sends them; returns
+/// the findings per job index, in index order. Each batch is read in the order the packs store
+/// it, each thread taking contiguous stretches with its own pack reader, so that a delta's base
+/// is nearly always in that thread's cache.
 fn scan_blobs(
     pipeline: &Pipeline,
     git_dir: &std::path::Path,
     packs: Option<&PackStore>,
-    mut jobs: Vec<ScanJob>,
+    batches: std::sync::mpsc::Receiver<Vec<ScanJob>>,
     commits: &[Oid],
     threads: usize,
 ) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {
-    if let Some(store) = packs {
-        // Unpacked blobs (`None`) go last.
-        jobs.sort_by_cached_key(|job| {
-            store
-                .locate(job.oid.as_bytes())
-                .map_or((1, 0, 0), |at| (0, at.pack, at.offset))
-        });
-    }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
-    let mut found = pool.install(|| {
-        jobs.par_iter()
-            .with_min_len(64)
-            .map_init(
-                || {
-                    (
-                        Repository::open(git_dir).ok(),
-                        packs.map(|store| PackReader::new(store, SCAN_CACHE_BYTES)),
-                    )
-                },
-                |(repo, reader), job| {
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    // One repository handle and pack reader per pool thread, kept across batches.
+    type Worker<'s> = (Option<Repository>, Option<PackReader<'s>>);
+    let workers: Vec<std::sync::Mutex<Worker>> = (0..threads)
+        .map(|_| {
+            std::sync::Mutex::new((
+                Repository::open(git_dir).ok(),
+                packs.map(|store| PackReader::new(store, SCAN_CACHE_BYTES)),
+            ))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for mut batch in batches {
+        if let Some(store) = packs {
+            // Unpacked blobs (`None`) go last.
+            batch.sort_by_cached_key(|job| {
+                store
+                    .locate(job.oid.as_bytes())
+                    .map_or((1, 0, 0), |at| (0, at.pack, at.offset))
+            });
+        }
+        let scanned: Vec<(usize, Vec<Finding>)> = pool.install(|| {
+            batch
+                .par_iter()
+                .with_min_len(64)
+                .map(|job| {
+                    let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                    let mut worker = workers[slot].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    let (repo, reader) = &mut *worker;
                     let Some(repo) = repo else {
                         pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
                         return (job.index, Vec::new());
@@ -443,11 +502,12 @@ fn scan_blobs(
                         commit: Some(commit),
                     };
                     (job.index, scan_blob(pipeline, repo, reader.as_mut(), job.oid, &origin))
-                },
-            )
-            .filter(|(_, found)| !found.is_empty())
-            .collect::<Vec<_>>()
-    });
+                })
+                .filter(|(_, found)| !found.is_empty())
+                .collect()
+        });
+        found.extend(scanned);
+    }
     found.sort_by_key(|(index, _)| *index);
     Ok(found)
 }
