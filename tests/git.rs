@@ -698,3 +698,70 @@ fn pack_reader_reads_every_object_as_libgit2_does() {
         assert!(checked > 150, "{checked} objects");
     }
 }
+
+/// The staged file list comes from the index file read directly, skipping directories whose
+/// cached tree id matches HEAD; the index forms git writes give the same findings, and a split
+/// index (which libgit2 cannot read either) is a clear error.
+#[test]
+fn staged_scan_reads_every_index_form() {
+    for form in ["cached trees", "version 4", "split index", "new directory"] {
+        let dir = repo();
+        for d in ["a", "b/c", "b/d"] {
+            write(dir.path(), &format!("{d}/keep.py"), "x = 1\n");
+        }
+        write(
+            dir.path(),
+            "b/c/conf.py",
+            format!("OLD = \"{}\"\n", tokens::github_pat(70)),
+        );
+        commit_all(dir.path(), "init");
+        // A commit leaves every directory's tree id cached in the index.
+        write(dir.path(), "a/keep.py", "x = 2\n");
+        commit_all(dir.path(), "second");
+        let token = tokens::github_pat(71);
+        let edited = format!("OLD = \"{}\"\nNEW = \"{token}\"\n", tokens::github_pat(70));
+        let expected = match form {
+            "new directory" => {
+                write(dir.path(), "e/f/new.py", format!("NEW = \"{token}\"\n"));
+                vec![("e/f/new.py".to_string(), 1)]
+            }
+            _ => {
+                write(dir.path(), "b/c/conf.py", &edited);
+                vec![("b/c/conf.py".to_string(), 2)]
+            }
+        };
+        match form {
+            "version 4" => {
+                git(dir.path(), &["update-index", "--index-version", "4"]);
+            }
+            "split index" => {
+                git(dir.path(), &["update-index", "--split-index"]);
+            }
+            _ => {}
+        }
+        // Adding a path invalidates the cached trees above it only (`git add -A` here, within the
+        // second of the commit, would re-add racily clean files and invalidate every one).
+        let changed = if form == "new directory" {
+            "e/f/new.py"
+        } else {
+            "b/c/conf.py"
+        };
+        git(dir.path(), &["add", changed]);
+        let out = staged(dir.path());
+        if form == "split index" {
+            // libgit2 cannot read one either: a clear error, never a silent pass.
+            assert_eq!(out.code, 2, "{}", out.stderr);
+            assert!(out.stderr.contains("--no-split-index"), "{}", out.stderr);
+            continue;
+        }
+        assert_eq!(out.code, 1, "{form}: {}", out.stderr);
+        assert_eq!(lines(&out), expected, "{form}");
+        if form != "new directory" {
+            // What lets the scan skip `a` and `b/d` without reading their trees.
+            let index = leaktrap::source::index_file::read(&dir.path().join(".git/index")).expect("readable index");
+            assert_eq!(index.entries.len(), 4);
+            let cached: std::collections::BTreeSet<&[u8]> = index.cached_trees.keys().map(Vec::as_slice).collect();
+            assert_eq!(cached, [&b"a"[..], b"b/d"].into_iter().collect(), "{form}");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod history;
+pub mod index_file;
 pub mod pack;
 pub mod staged;
 pub mod stdin;

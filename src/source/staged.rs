@@ -10,7 +10,10 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::{ChangeScope, Pipeline};
-use crate::source::git::{BlobBytes, BoundedBlob, display_path, read_blob, report_unreadable};
+use crate::source::git::{
+    BlobBytes, BoundedBlob, EntryKind, TreeEntries, display_path, entry_order, read_blob, read_tree, report_unreadable,
+};
+use crate::source::index_file::{self, IndexFile};
 use crate::source::{Origin, SourceKind, WordHashing};
 
 /// One file the index changes: its blob in the index and, when HEAD had the file (perhaps
@@ -69,9 +72,22 @@ pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
         Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(anyhow::anyhow!("HEAD cannot be read: {}", e.message())),
     };
-    let index = repo
-        .index()
-        .map_err(|e| anyhow::anyhow!("the index cannot be read: {}", e.message()))?;
+    // The repository was opened from the environment, where git names a temporary index for
+    // `git commit -a` and `git commit <paths>`; libgit2 reads the same file.
+    let index_path = std::env::var_os("GIT_INDEX_FILE").map_or_else(|| repo.path().join("index"), Into::into);
+    if let Some(index) = index_file::read(&index_path)
+        && let Some(files) = additions_and_edits(repo, head_tree.as_ref().map(|t| t.id()), &index)
+    {
+        return Ok(files);
+    }
+    let index = repo.index().map_err(|e| {
+        let hint = if e.message().contains("'link'") {
+            "\nhint: a split index is not supported; `git update-index --no-split-index` turns it off"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("the index cannot be read: {}{hint}", e.message())
+    })?;
     let mut options = DiffOptions::new();
     options.include_typechange(true).ignore_submodules(true);
     let mut diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options))?;
@@ -129,6 +145,145 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
         new_path: file.new_path,
     };
     pipeline.findings_in(new.content(), origin, Some(&scope))
+}
+
+/// The staged files of a change that only adds and edits files, found by walking HEAD's tree
+/// against the index's entries and skipping every directory whose tree id the index has cached
+/// unchanged. `None` when the change deletes a file or changes a type, or the index holds
+/// conflicts, intent-to-add or sparse entries: rename detection and those cases are left to
+/// libgit2's diff. Without deletions there is nothing a file could have been renamed from, so
+/// both give the same files.
+fn additions_and_edits(repo: &Repository, head: Option<git2::Oid>, index: &IndexFile) -> Option<Vec<StagedFile>> {
+    const STAGE: u16 = 0x3000;
+    const INTENT_TO_ADD_OR_SKIP_WORKTREE: u16 = 0x6000;
+    if index
+        .entries
+        .iter()
+        .any(|e| e.flags & STAGE != 0 || e.flags_extended & INTENT_TO_ADD_OR_SKIP_WORKTREE != 0)
+    {
+        return None;
+    }
+    let mut files = Vec::new();
+    compare_directory(repo, index, b"", head, &index.entries, &mut files)?;
+    Some(files)
+}
+
+const GITLINK: u32 = 0o160000;
+
+/// Compares the directory `prefix` (empty or ending in `/`) of HEAD (`tree`, absent for a new
+/// directory) with the index entries under it.
+fn compare_directory(
+    repo: &Repository,
+    index: &IndexFile,
+    prefix: &[u8],
+    tree: Option<git2::Oid>,
+    entries: &[git2::IndexEntry],
+    files: &mut Vec<StagedFile>,
+) -> Option<()> {
+    let directory = prefix.strip_suffix(b"/").unwrap_or(prefix);
+    if tree.is_some() && index.cached_trees.get(directory) == tree.as_ref() {
+        return Some(());
+    }
+    let raw = match tree {
+        Some(id) => Some(read_tree(repo, None, id).ok()?),
+        None => None,
+    };
+    let mut head = TreeEntries::new(raw.as_deref().unwrap_or_default()).peekable();
+    let mut at = 0;
+    loop {
+        // The next name in the index under `prefix`: a file, or a directory and its entries.
+        let staged = entries.get(at).map(|entry| {
+            let rest = &entry.path[prefix.len()..];
+            match memchr::memchr(b'/', rest) {
+                Some(slash) => {
+                    let name = &rest[..slash];
+                    let inside = entries[at..]
+                        .iter()
+                        .take_while(|e| {
+                            e.path[prefix.len()..].starts_with(name) && e.path.get(prefix.len() + slash) == Some(&b'/')
+                        })
+                        .count();
+                    (name, EntryKind::Tree, at..at + inside)
+                }
+                None => (rest, EntryKind::Blob, at..at + 1),
+            }
+        });
+        let order = match (head.peek(), &staged) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(&(kind, name, _)), Some((staged_name, staged_kind, _))) => {
+                entry_order((name, kind), (staged_name, *staged_kind))
+            }
+        };
+        match order {
+            // In HEAD, not in the index: a deletion (or a type change).
+            std::cmp::Ordering::Less => return None,
+            std::cmp::Ordering::Greater => {
+                let (name, kind, range) = staged.expect("compared");
+                add_new(repo, index, prefix, name, kind, &entries[range.clone()], files)?;
+                at = range.end;
+            }
+            std::cmp::Ordering::Equal => {
+                let (old_kind, name, old_id) = head.next().expect("compared");
+                let (_, kind, range) = staged.expect("compared");
+                match (old_kind, kind) {
+                    (EntryKind::Tree, EntryKind::Tree) => {
+                        let mut path = prefix.to_vec();
+                        path.extend_from_slice(name);
+                        path.push(b'/');
+                        compare_directory(repo, index, &path, Some(old_id.oid()), &entries[range.clone()], files)?;
+                    }
+                    (EntryKind::Blob, EntryKind::Blob) => {
+                        let entry = &entries[range.start];
+                        if entry.mode == GITLINK {
+                            return None;
+                        }
+                        if entry.id != old_id.oid() {
+                            files.push(StagedFile {
+                                old: Some(old_id.oid()),
+                                new: entry.id,
+                                path: display_path(&entry.path),
+                                new_path: false,
+                            });
+                        }
+                    }
+                    (EntryKind::Gitlink, EntryKind::Blob) if entries[range.start].mode == GITLINK => {}
+                    _ => return None,
+                }
+                at = range.end;
+            }
+        }
+    }
+    Some(())
+}
+
+/// Files the index adds under `prefix`: `name` itself, or everything in the new directory.
+fn add_new(
+    repo: &Repository,
+    index: &IndexFile,
+    prefix: &[u8],
+    name: &[u8],
+    kind: EntryKind,
+    entries: &[git2::IndexEntry],
+    files: &mut Vec<StagedFile>,
+) -> Option<()> {
+    if kind == EntryKind::Tree {
+        let mut path = prefix.to_vec();
+        path.extend_from_slice(name);
+        path.push(b'/');
+        return compare_directory(repo, index, &path, None, entries, files);
+    }
+    let entry = &entries[0];
+    if entry.mode != GITLINK && !entry.id.is_zero() {
+        files.push(StagedFile {
+            old: None,
+            new: entry.id,
+            path: display_path(&entry.path),
+            new_path: true,
+        });
+    }
+    Some(())
 }
 
 /// 1-based numbers of the lines of `new` that `old` does not have anywhere (all of them when
