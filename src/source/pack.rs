@@ -17,7 +17,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use flate2::{Decompress, FlushDecompress, Status};
+use libdeflater::Decompressor;
 
 use super::WordHashing;
 
@@ -169,7 +169,7 @@ pub enum Read {
 pub struct PackReader<'s> {
     store: &'s PackStore,
     cache: ObjectCache,
-    inflater: Decompress,
+    inflater: Decompressor,
 }
 
 /// An entry's header: what it is and where its compressed data lies.
@@ -187,6 +187,12 @@ enum EntryKind {
     RefDelta([u8; ID_LEN]),
 }
 
+/// No object this reader resolves is larger (libgit2 is left to try).
+const MAX_OBJECT: u64 = 1 << 30;
+
+/// zlib's largest possible expansion (about 1032:1), with room to spare.
+const MAX_INFLATE_RATIO: u64 = 1100;
+
 /// Deeper chains than this are taken for a loop in a corrupt pack.
 const MAX_CHAIN: usize = 10_000;
 
@@ -196,7 +202,7 @@ impl<'s> PackReader<'s> {
         PackReader {
             store,
             cache: ObjectCache::new(cache_bytes),
-            inflater: Decompress::new(true),
+            inflater: Decompressor::new(),
         }
     }
 
@@ -271,18 +277,28 @@ impl<'s> PackReader<'s> {
     }
 
     fn inflate(&mut self, pack: &Pack, entry: &Entry) -> Result<Vec<u8>, String> {
+        let stored = entry
+            .data_end
+            .checked_sub(entry.data_start)
+            .ok_or("entry overlaps the next")?;
+        // zlib cannot expand data more than about 1032 times: a larger size is a corrupt or
+        // hostile header, refused before anything is allocated for it.
+        if entry.size > MAX_OBJECT || entry.size > stored.saturating_mul(MAX_INFLATE_RATIO).saturating_add(64) {
+            return Err("entry size does not fit its data".into());
+        }
         let size = usize::try_from(entry.size).map_err(|_| "entry too large")?;
-        let mut compressed = vec![0u8; (entry.data_end - entry.data_start) as usize];
+        let mut compressed = vec![0u8; stored as usize];
         pack.file
             .read_exact_at(&mut compressed, entry.data_start)
             .map_err(|e| e.to_string())?;
-        let mut out = Vec::with_capacity(size + 1);
-        self.inflater.reset(true);
-        let status = self
+        // The whole stream is at hand and its size is known: libdeflate inflates it in one call,
+        // about twice as fast as zlib's streaming interface on git/git's history.
+        let mut out = vec![0u8; size];
+        let written = self
             .inflater
-            .decompress_vec(&compressed, &mut out, FlushDecompress::Finish)
-            .map_err(|e| e.to_string())?;
-        if status != Status::StreamEnd || out.len() != size {
+            .zlib_decompress(&compressed, &mut out)
+            .map_err(|e| format!("entry does not inflate: {e:?}"))?;
+        if written != size {
             return Err("entry inflates to the wrong size".into());
         }
         Ok(out)
@@ -383,7 +399,13 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
     if base_size != base.len() as u64 {
         return Err("delta does not fit its base".into());
     }
-    let mut out = Vec::with_capacity(usize::try_from(target_size).map_err(|_| "delta too large")?);
+    if target_size > MAX_OBJECT {
+        return Err("delta claims an object over 1 GiB".into());
+    }
+    let target_size_usize = usize::try_from(target_size).map_err(|_| "delta too large")?;
+    // Reserve what the header claims only up to a sane bound: a hostile header may claim
+    // anything, and the loop below refuses output past the claim anyway.
+    let mut out = Vec::with_capacity(target_size_usize.min(base.len() + delta.len() * 128));
     while at < delta.len() {
         let op = delta[at];
         at += 1;
@@ -490,5 +512,10 @@ mod tests {
         let short = [12, 3, 1, b'x'];
         assert!(apply_delta(base, &short).is_err());
         assert!(apply_delta(base, &[12, 1, 0]).is_err());
+        // A header claiming 2^62 bytes is refused before anything is reserved for it.
+        let bomb = [
+            12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 0x90, 0xff, 0xff,
+        ];
+        assert!(apply_delta(base, &bomb).is_err());
     }
 }
