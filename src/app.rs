@@ -252,6 +252,8 @@ fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collecte
         }
         Target::Stdin => crate::source::stdin::scan(&pipeline)?,
         Target::Staged => {
+            // This thread would only wait for the index to be read and compared with HEAD.
+            pipeline.scanner.warm_up();
             let files = staged_files
                 .take()
                 .expect("started above")

@@ -9,8 +9,6 @@
 //! that straddles a boundary is seen whole by the lane that owns its last byte, and only that
 //! lane reports it.
 
-use std::collections::VecDeque;
-
 /// Lanes searched side by side (more spills registers; measured on git/git's work tree).
 const LANES: usize = 4;
 
@@ -66,54 +64,52 @@ impl KeywordDfa {
         let stride = classes.next_power_of_two();
         let stride_shift = stride.trailing_zeros();
 
-        // The trie, then breadth-first failure links and full transitions.
+        // The trie in one flat array (a row of `classes` per state), then, breadth first, the
+        // failure links; each state's missing transitions are filled from its failure state's
+        // row, which breadth-first order has already completed.
         const NONE: u32 = u32::MAX;
-        let mut children: Vec<Vec<u32>> = vec![vec![NONE; classes]];
+        let mut next: Vec<u32> = vec![NONE; classes];
         let mut ends: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
         for (id, keyword) in keywords.iter().enumerate() {
             let keyword = keyword.as_ref();
             let mut state = 0usize;
             for &byte in keyword {
-                let c = class[byte as usize] as usize;
-                if children[state][c] == NONE {
-                    if (children.len() + 1) * stride * 4 > MAX_TABLE_BYTES {
+                let at = state * classes + class[byte as usize] as usize;
+                if next[at] == NONE {
+                    let new = next.len() / classes;
+                    if (new + 1) * stride * 4 > MAX_TABLE_BYTES {
                         return None;
                     }
-                    children.push(vec![NONE; classes]);
+                    next[at] = new as u32;
+                    next.resize(next.len() + classes, NONE);
                     ends.push(Vec::new());
-                    children[state][c] = (children.len() - 1) as u32;
                 }
-                state = children[state][c] as usize;
+                state = next[at] as usize;
             }
             ends[state].push((id, keyword.len()));
         }
-        let states = children.len();
-        let mut next = vec![vec![0u32; classes]; states];
+        let states = next.len() / classes;
         let mut failure = vec![0u32; states];
-        let mut order = Vec::with_capacity(states);
-        let mut queue = VecDeque::new();
-        order.push(0u32);
-        for c in 1..classes {
-            let child = children[0][c];
-            if child != NONE {
-                next[0][c] = child;
-                queue.push_back(child);
-            }
-        }
-        while let Some(state) = queue.pop_front() {
-            order.push(state);
-            let state = state as usize;
+        let mut order: Vec<u32> = Vec::with_capacity(states);
+        order.push(0);
+        let mut head = 0;
+        while head < order.len() {
+            let state = order[head] as usize;
+            head += 1;
             let fail = failure[state] as usize;
-            let inherited = ends[fail].clone();
-            ends[state].extend(inherited);
-            for c in 1..classes {
-                let child = children[state][c];
-                if child == NONE {
-                    next[state][c] = next[fail][c];
+            if state != 0 && !ends[fail].is_empty() {
+                let inherited = ends[fail].clone();
+                ends[state].extend(inherited);
+            }
+            for c in 0..classes {
+                let at = state * classes + c;
+                let child = next[at];
+                if child == NONE || c == 0 {
+                    // Class 0 (bytes in no keyword) never has a child.
+                    next[at] = if state == 0 { 0 } else { next[fail * classes + c] };
                 } else {
-                    failure[child as usize] = next[fail][c];
-                    next[state][c] = child;
-                    queue.push_back(child);
+                    failure[child as usize] = if state == 0 { 0 } else { next[fail * classes + c] };
+                    order.push(child);
                 }
             }
         }
@@ -129,7 +125,7 @@ impl KeywordDfa {
         for old in 0..states {
             let new = number[old] as usize;
             for c in 0..classes {
-                table[(new << stride_shift) + c] = number[next[old][c] as usize] << stride_shift;
+                table[(new << stride_shift) + c] = number[next[old * classes + c] as usize] << stride_shift;
             }
             if new >= plain.len() {
                 outputs[new - plain.len()] = std::mem::take(&mut ends[old]);

@@ -131,6 +131,13 @@ impl Scanner {
         }
     }
 
+    /// Builds what the first scanned blob would otherwise wait for (see `Prefilter::build`).
+    pub fn warm_up(&self) {
+        if self.options.prefilter {
+            self.prefilter.build();
+        }
+    }
+
     /// Path rules: files that should never be committed, whatever they hold.
     pub fn scan_path(&self, path: &str) -> Vec<Match> {
         let mut rules: Vec<usize> = self

@@ -1,13 +1,17 @@
 //! One case-insensitive Aho-Corasick pass over all content rules' keywords picks the rules whose
 //! regexes are worth running on a blob. A blob with no keyword costs this one linear pass.
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::keyword_dfa::{Hit, KeywordDfa};
 use crate::rules::RuleSet;
 
 pub struct Prefilter {
-    automaton: Option<Automaton>,
+    keywords: Vec<String>,
+    /// Built on first use (or by `build`): a scan of an empty directory never needs it.
+    automaton: OnceLock<Option<Automaton>>,
     /// For each automaton pattern, the content rules that list it.
     rules_of_keyword: Vec<Vec<usize>>,
     content_rules: Vec<usize>,
@@ -33,9 +37,9 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = (!keywords.is_empty()).then(|| Automaton::new(&keywords));
         Prefilter {
-            automaton,
+            keywords,
+            automaton: OnceLock::new(),
             rules_of_keyword,
             content_rules,
         }
@@ -44,7 +48,7 @@ impl Prefilter {
     /// The content rules to run on `haystack`, in rule order, each with the spans where its
     /// keywords occur (sorted), so its regex need only look around them.
     pub fn candidates(&self, haystack: &[u8]) -> Vec<(usize, Vec<(usize, usize)>)> {
-        let Some(automaton) = &self.automaton else {
+        let Some(automaton) = self.automaton() else {
             return Vec::new();
         };
         let mut keyword_hits = Vec::new();
@@ -70,6 +74,18 @@ impl Prefilter {
             }
         }
         per_rule
+    }
+
+    /// Builds the keyword automaton now, for a caller with a core to spare before scanning
+    /// starts (a staged scan waits for the index to be read).
+    pub fn build(&self) {
+        self.automaton();
+    }
+
+    fn automaton(&self) -> Option<&Automaton> {
+        self.automaton
+            .get_or_init(|| (!self.keywords.is_empty()).then(|| Automaton::new(&self.keywords)))
+            .as_ref()
     }
 
     /// Every content rule, for running with the prefilter turned off.
