@@ -66,22 +66,26 @@ pub fn scan(
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
     // The walk (one thread) hands over its new blobs in batches; the pool scans each batch in
-    // pack order while the walk goes on.
+    // pack order while the walk goes on. With `--threads 1` the walk runs first and the scan
+    // after it, so that one thread means one core.
+    let serial = settings.threads <= 1;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ScanJob>>(2);
     let (walked, found) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| {
+        let walk_sender = (!serial).then(|| sender.clone());
+        let (git_dir, packs, commits) = (&git_dir, &packs, &commits);
+        let walk = scope.spawn(move || {
             let mut walker = TreeWalker {
                 shard: settings.shard,
-                batches: Some(sender),
+                batches: walk_sender,
                 ..TreeWalker::default()
             };
-            match Repository::open(&git_dir) {
+            match Repository::open(git_dir) {
                 Ok(walk_repo) => walk_commits(
                     pipeline,
                     &walk_repo,
                     packs.as_ref(),
                     settings,
-                    &commits,
+                    commits,
                     &mut walker,
                     progress,
                 ),
@@ -99,14 +103,28 @@ pub fn scan(
                 ));
             }
             let TreeWalker {
-                jobs, boundary_paths, ..
+                jobs,
+                boundary_paths,
+                to_scan,
+                ..
             } = walker;
-            (jobs, boundary_paths)
+            (jobs, boundary_paths, to_scan)
         });
-        let found = scan_blobs(pipeline, &git_dir, packs.as_ref(), receiver, &commits, settings.threads);
+        if serial {
+            // Everything the walk found, as one batch, once the walk is over.
+            let mut walked = walk.join();
+            if let Ok((_, _, to_scan)) = &mut walked {
+                let _ = sender.send(std::mem::take(to_scan));
+            }
+            drop(sender);
+            let found = scan_blobs(pipeline, git_dir, packs.as_ref(), receiver, commits, 1);
+            return (walked, found);
+        }
+        drop(sender);
+        let found = scan_blobs(pipeline, git_dir, packs.as_ref(), receiver, commits, settings.threads);
         (walk.join(), found)
     });
-    let (jobs, boundary_paths) = walked.map_err(|_| anyhow::anyhow!("the history walk failed unexpectedly"))?;
+    let (jobs, boundary_paths, _) = walked.map_err(|_| anyhow::anyhow!("the history walk failed unexpectedly"))?;
     let found = found?;
     let coverage = Coverage {
         commits: commits.len(),
@@ -391,13 +409,13 @@ impl TreeWalker {
         }
     }
 
+    /// Hands `to_scan` over to the scan; without a channel (`--threads 1`) it stays.
     fn send_batch(&mut self) {
-        let batch = std::mem::take(&mut self.to_scan);
         if let Some(batches) = &self.batches
-            && !batch.is_empty()
+            && !self.to_scan.is_empty()
         {
             // A closed channel means the scan stopped; the walk still finishes.
-            let _ = batches.send(batch);
+            let _ = batches.send(std::mem::take(&mut self.to_scan));
         }
     }
 
