@@ -8,7 +8,7 @@ use git2::{Repository, RepositoryOpenFlags};
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::pack::{Kind, PackReader, Read};
+use crate::source::pack::{Bytes, Kind, PackReader, Read};
 use crate::source::{CommitInfo, ObjectId, Origin};
 
 /// Pack window limits. libgit2 maps pack files in windows of up to 1 GiB each by default, and
@@ -110,7 +110,7 @@ pub enum BoundedBlob<'r> {
 /// A blob's content, as libgit2 or the pack reader returned it.
 pub enum BlobBytes<'r> {
     Git(git2::Blob<'r>),
-    Packed(Arc<[u8]>),
+    Packed(Bytes),
 }
 
 impl BlobBytes<'_> {
@@ -149,7 +149,7 @@ pub fn read_blob<'r>(
 }
 
 /// A tree's raw entries (see `TreeEntries`), read like `read_blob` reads blobs.
-pub fn read_tree(repo: &Repository, packs: Option<&mut PackReader>, oid: git2::Oid) -> Result<Arc<[u8]>, git2::Error> {
+pub fn read_tree(repo: &Repository, packs: Option<&mut PackReader>, oid: git2::Oid) -> Result<Bytes, git2::Error> {
     if let Some(packs) = packs
         && let Some(at) = packs.locate(oid.as_bytes())
         && let Ok(Read::Object(Kind::Tree, bytes)) = packs.read(at, u64::MAX)
@@ -161,7 +161,7 @@ pub fn read_tree(repo: &Repository, packs: Option<&mut PackReader>, oid: git2::O
     if object.kind() != git2::ObjectType::Tree {
         return Err(git2::Error::from_str("the object is not a tree"));
     }
-    Ok(object.data().into())
+    Ok(Arc::new(object.data().to_vec()))
 }
 
 /// A commit's tree and first parent, read like `read_tree` reads trees.
@@ -338,7 +338,28 @@ pub fn scan_blob(
 
 #[cfg(test)]
 mod tests {
-    use super::iso8601_utc;
+    use super::{EntryKind, TreeEntries, entry_order, iso8601_utc};
+
+    proptest::proptest! {
+        /// A hostile tree object never panics the parser: it yields whole entries, then stops
+        /// and says it is malformed, or ends cleanly.
+        #[test]
+        fn any_tree_bytes_parse_or_stop(raw in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let mut entries = TreeEntries::new(&raw);
+            let lengths: usize = (&mut entries).map(|(_, name, _)| name.len() + 22).sum();
+            proptest::prop_assert!(lengths <= raw.len());
+        }
+    }
+
+    #[test]
+    fn entries_sort_as_git_sorts_them() {
+        use std::cmp::Ordering::*;
+        assert_eq!(entry_order((b"a.c", EntryKind::Blob), (b"a", EntryKind::Tree)), Less);
+        assert_eq!(entry_order((b"a", EntryKind::Tree), (b"a0", EntryKind::Blob)), Less);
+        assert_eq!(entry_order((b"a", EntryKind::Blob), (b"a.c", EntryKind::Blob)), Less);
+        assert_eq!(entry_order((b"a", EntryKind::Tree), (b"a", EntryKind::Blob)), Greater);
+        assert_eq!(entry_order((b"a", EntryKind::Tree), (b"a", EntryKind::Tree)), Equal);
+    }
 
     #[test]
     fn dates_are_iso8601_utc() {

@@ -360,7 +360,7 @@ impl TreeWalker {
         };
         // The parent's version, only to skip what did not change: unreadable, it skips nothing.
         let parent_raw = parent.and_then(|p| read_tree(visit.repo, packs.as_deref_mut(), p.oid()).ok());
-        let mut before = TreeEntries::new(parent_raw.as_deref().unwrap_or_default());
+        let mut before = TreeEntries::new(parent_raw.as_deref().map_or(&[][..], Vec::as_slice));
         let mut entries = TreeEntries::new(&raw);
         loop {
             if entries.skip_if_same(&mut before) {

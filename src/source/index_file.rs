@@ -174,3 +174,50 @@ fn offset_varint(bytes: &[u8], at: &mut usize) -> Option<usize> {
     }
     Some(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Arbitrary bytes after a valid header never panic the parser.
+        #[test]
+        fn any_index_bytes_parse_or_are_refused(
+            version in 2u32..5,
+            count in 0u32..4,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+        ) {
+            let mut bytes = b"DIRC".to_vec();
+            bytes.extend_from_slice(&version.to_be_bytes());
+            bytes.extend_from_slice(&count.to_be_bytes());
+            bytes.extend_from_slice(&body);
+            bytes.extend_from_slice(&[0; 20]);
+            if let Some(index) = parse(&bytes) {
+                proptest::prop_assert_eq!(index.entries.len(), count as usize);
+            }
+        }
+    }
+
+    #[test]
+    fn cached_trees_nest_by_their_subtree_counts() {
+        let id = |n: u8| [n; 20];
+        let mut data = Vec::new();
+        let mut node = |name: &str, entries: i32, subtrees: u32, oid: Option<[u8; 20]>| {
+            data.extend_from_slice(format!("{name}\0{entries} {subtrees}\n").as_bytes());
+            if let Some(oid) = oid {
+                data.extend_from_slice(&oid);
+            }
+        };
+        node("", -1, 2, None);
+        node("a", 3, 1, Some(id(1)));
+        node("b", 1, 0, Some(id(2)));
+        node("c", 2, 0, Some(id(3)));
+        let trees = parse_cached_trees(&data).unwrap();
+        let path = |p: &str| trees.get(p.as_bytes()).map(|oid| oid.as_bytes()[0]);
+        assert_eq!(
+            (path(""), path("a"), path("a/b"), path("c")),
+            (None, Some(1), Some(2), Some(3))
+        );
+        assert_eq!(trees.len(), 3);
+    }
+}

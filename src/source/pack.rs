@@ -30,6 +30,11 @@ pub enum Kind {
     Tag,
 }
 
+/// An object's content, shared between the cache and its readers. An `Arc<Vec>` rather than an
+/// `Arc<[u8]>`: converting a `Vec` into the latter copies it, and every resolved object went
+/// through that copy.
+pub type Bytes = Arc<Vec<u8>>;
+
 /// Where an object's entry starts: which pack, at what offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -160,7 +165,7 @@ impl Pack {
 
 /// What a read found.
 pub enum Read {
-    Object(Kind, Arc<[u8]>),
+    Object(Kind, Bytes),
     /// The object is larger than the limit by this many bytes: not resolved.
     TooLarge(u64),
 }
@@ -242,7 +247,7 @@ impl<'s> PackReader<'s> {
             }
             match entry.kind {
                 EntryKind::Whole(kind) => {
-                    let data: Arc<[u8]> = self.inflate(pack, &entry)?.into();
+                    let data: Bytes = Arc::new(self.inflate(pack, &entry)?);
                     self.cache.put(Location { pack: at.pack, offset }, kind, &data);
                     break (kind, data);
                 }
@@ -262,7 +267,7 @@ impl<'s> PackReader<'s> {
         // Apply the deltas from the bottom up, keeping each result.
         while let Some((offset, entry)) = chain.pop() {
             let delta = self.inflate(pack, &entry)?;
-            data = apply_delta(&data, &delta)?.into();
+            data = Arc::new(apply_delta(&data, &delta)?);
             self.cache.put(Location { pack: at.pack, offset }, kind, &data);
         }
         Ok(Read::Object(kind, data))
@@ -450,8 +455,8 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
 /// used: new objects go to the young one; when it is full it becomes the old one, and the old one
 /// is dropped; a hit in the old generation moves the object back to the young one.
 struct ObjectCache {
-    young: HashMap<Location, (Kind, Arc<[u8]>), WordHashing>,
-    old: HashMap<Location, (Kind, Arc<[u8]>), WordHashing>,
+    young: HashMap<Location, (Kind, Bytes), WordHashing>,
+    old: HashMap<Location, (Kind, Bytes), WordHashing>,
     young_bytes: usize,
     generation_bytes: usize,
 }
@@ -466,7 +471,7 @@ impl ObjectCache {
         }
     }
 
-    fn get(&mut self, at: Location) -> Option<(Kind, Arc<[u8]>)> {
+    fn get(&mut self, at: Location) -> Option<(Kind, Bytes)> {
         if let Some((kind, data)) = self.young.get(&at) {
             return Some((*kind, data.clone()));
         }
@@ -475,7 +480,7 @@ impl ObjectCache {
         Some((kind, data))
     }
 
-    fn put(&mut self, at: Location, kind: Kind, data: &Arc<[u8]>) {
+    fn put(&mut self, at: Location, kind: Kind, data: &Bytes) {
         // An object bigger than a tenth of a generation would flush the cache for one read.
         if data.len() > self.generation_bytes / 10 {
             return;
@@ -498,6 +503,21 @@ impl std::hash::Hash for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A hostile delta never panics and never yields more than its header claims.
+        #[test]
+        fn any_delta_applies_or_is_refused(
+            base in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            delta in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            let mut at = 0;
+            let claimed = varint(&delta, &mut at).and_then(|_| varint(&delta, &mut at));
+            if let Ok(out) = apply_delta(&base, &delta) {
+                proptest::prop_assert_eq!(Ok(out.len() as u64), claimed);
+            }
+        }
+    }
 
     #[test]
     fn deltas_copy_and_insert_and_refuse_what_does_not_fit() {

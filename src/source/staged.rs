@@ -188,7 +188,7 @@ fn compare_directory(
         Some(id) => Some(read_tree(repo, None, id).ok()?),
         None => None,
     };
-    let mut head = TreeEntries::new(raw.as_deref().unwrap_or_default()).peekable();
+    let mut head = TreeEntries::new(raw.as_deref().map_or(&[][..], Vec::as_slice)).peekable();
     let mut at = 0;
     loop {
         // The next name in the index under `prefix`: a file, or a directory and its entries.
