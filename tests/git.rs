@@ -762,6 +762,17 @@ fn staged_scan_reads_every_index_form() {
             assert_eq!(index.entries.len(), 4);
             let cached: std::collections::BTreeSet<&[u8]> = index.cached_trees.keys().map(Vec::as_slice).collect();
             assert_eq!(cached, [&b"a"[..], b"b/d"].into_iter().collect(), "{form}");
+            // Hashed from the entries alone, every directory's id is the one git writes.
+            let mut uncached = index;
+            let from_git = uncached.cached_trees.clone();
+            uncached.cached_trees.clear();
+            let ids = leaktrap::source::staged::index_tree_ids(&uncached);
+            let written = git(dir.path(), &["write-tree"]);
+            assert_eq!(ids[&b""[..]].to_string(), written.trim(), "{form}");
+            for (path, id) in from_git {
+                assert_eq!(ids[&path], id, "{form}: {}", String::from_utf8_lossy(&path));
+            }
+            assert_eq!(ids.len(), 5, "the root, a, b, b/c and b/d");
         }
     }
 }

@@ -3,7 +3,8 @@
 //! are reported, so a secret already in HEAD does not block every later commit, and a file
 //! renamed as a whole adds nothing. Nothing here writes to the index or the working tree.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
 use rayon::prelude::*;
@@ -163,9 +164,88 @@ fn additions_and_edits(repo: &Repository, head: Option<git2::Oid>, index: &Index
     {
         return None;
     }
+    let ids = index_tree_ids(index);
     let mut files = Vec::new();
-    compare_directory(repo, index, b"", head, &index.entries, &mut files)?;
+    compare_directory(repo, &ids, b"", head, &index.entries, &mut files)?;
     Some(files)
+}
+
+/// The tree id of every directory in the index (`""` for the root, no trailing `/`), as `git
+/// write-tree` would write them.
+pub fn index_tree_ids(index: &IndexFile) -> HashMap<Vec<u8>, git2::Oid> {
+    let mut ids = index.cached_trees.clone();
+    tree_id(b"", &index.entries, &mut ids);
+    ids
+}
+
+/// The id the index's directory `prefix` (empty or ending in `/`) would have as a tree, as
+/// `git write-tree` computes it: the index's cached id when it has a valid one, else hashed
+/// from the entries. Records every directory's id in `ids` (keyed without the trailing `/`), so
+/// that a directory the commit leaves alone is recognised whether or not git cached its id (a
+/// fresh clone's index caches none).
+fn tree_id(prefix: &[u8], entries: &[git2::IndexEntry], ids: &mut HashMap<Vec<u8>, git2::Oid>) -> git2::Oid {
+    use sha1::{Digest, Sha1};
+    let key = prefix.strip_suffix(b"/").unwrap_or(prefix);
+    if let Some(&id) = ids.get(key) {
+        return id;
+    }
+    let mut content = Vec::new();
+    let mut at = 0;
+    while at < entries.len() {
+        let (name, kind, range) = next_name(entries, at, prefix);
+        let id = match kind {
+            EntryKind::Tree => {
+                let mut sub = prefix.to_vec();
+                sub.extend_from_slice(name);
+                sub.push(b'/');
+                content.extend_from_slice(b"40000 ");
+                tree_id(&sub, &entries[range.clone()], ids)
+            }
+            _ => {
+                let mode: &[u8] = match entries[at].mode {
+                    0o100644 => b"100644 ",
+                    0o100755 => b"100755 ",
+                    0o120000 => b"120000 ",
+                    0o160000 => b"160000 ",
+                    other => {
+                        content.extend_from_slice(format!("{other:o} ").as_bytes());
+                        b""
+                    }
+                };
+                content.extend_from_slice(mode);
+                entries[at].id
+            }
+        };
+        content.extend_from_slice(name);
+        content.push(0);
+        content.extend_from_slice(id.as_bytes());
+        at = range.end;
+    }
+    let mut hasher = Sha1::new();
+    hasher.update(format!("tree {}\0", content.len()).as_bytes());
+    hasher.update(&content);
+    let id = git2::Oid::from_bytes(hasher.finalize().as_slice()).expect("SHA-1 is 20 bytes");
+    ids.insert(key.to_vec(), id);
+    id
+}
+
+/// The next name in the index under `prefix` at entry `at`: a file, or a directory with the
+/// range of its entries (the index sorts a directory's entries together, in git's tree order).
+fn next_name<'e>(entries: &'e [git2::IndexEntry], at: usize, prefix: &[u8]) -> (&'e [u8], EntryKind, Range<usize>) {
+    let rest = &entries[at].path[prefix.len()..];
+    match memchr::memchr(b'/', rest) {
+        Some(slash) => {
+            let name = &rest[..slash];
+            let inside = entries[at..]
+                .iter()
+                .take_while(|e| {
+                    e.path[prefix.len()..].starts_with(name) && e.path.get(prefix.len() + slash) == Some(&b'/')
+                })
+                .count();
+            (name, EntryKind::Tree, at..at + inside)
+        }
+        None => (rest, EntryKind::Blob, at..at + 1),
+    }
 }
 
 const GITLINK: u32 = 0o160000;
@@ -174,14 +254,14 @@ const GITLINK: u32 = 0o160000;
 /// directory) with the index entries under it.
 fn compare_directory(
     repo: &Repository,
-    index: &IndexFile,
+    ids: &HashMap<Vec<u8>, git2::Oid>,
     prefix: &[u8],
     tree: Option<git2::Oid>,
     entries: &[git2::IndexEntry],
     files: &mut Vec<StagedFile>,
 ) -> Option<()> {
     let directory = prefix.strip_suffix(b"/").unwrap_or(prefix);
-    if tree.is_some() && index.cached_trees.get(directory) == tree.as_ref() {
+    if tree.is_some() && ids.get(directory) == tree.as_ref() {
         return Some(());
     }
     let raw = match tree {
@@ -191,23 +271,7 @@ fn compare_directory(
     let mut head = TreeEntries::new(raw.as_deref().map_or(&[][..], Vec::as_slice)).peekable();
     let mut at = 0;
     loop {
-        // The next name in the index under `prefix`: a file, or a directory and its entries.
-        let staged = entries.get(at).map(|entry| {
-            let rest = &entry.path[prefix.len()..];
-            match memchr::memchr(b'/', rest) {
-                Some(slash) => {
-                    let name = &rest[..slash];
-                    let inside = entries[at..]
-                        .iter()
-                        .take_while(|e| {
-                            e.path[prefix.len()..].starts_with(name) && e.path.get(prefix.len() + slash) == Some(&b'/')
-                        })
-                        .count();
-                    (name, EntryKind::Tree, at..at + inside)
-                }
-                None => (rest, EntryKind::Blob, at..at + 1),
-            }
-        });
+        let staged = (at < entries.len()).then(|| next_name(entries, at, prefix));
         let order = match (head.peek(), &staged) {
             (None, None) => break,
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -221,7 +285,7 @@ fn compare_directory(
             std::cmp::Ordering::Less => return None,
             std::cmp::Ordering::Greater => {
                 let (name, kind, range) = staged.expect("compared");
-                add_new(repo, index, prefix, name, kind, &entries[range.clone()], files)?;
+                add_new(repo, ids, prefix, name, kind, &entries[range.clone()], files)?;
                 at = range.end;
             }
             std::cmp::Ordering::Equal => {
@@ -232,7 +296,7 @@ fn compare_directory(
                         let mut path = prefix.to_vec();
                         path.extend_from_slice(name);
                         path.push(b'/');
-                        compare_directory(repo, index, &path, Some(old_id.oid()), &entries[range.clone()], files)?;
+                        compare_directory(repo, ids, &path, Some(old_id.oid()), &entries[range.clone()], files)?;
                     }
                     (EntryKind::Blob, EntryKind::Blob) => {
                         let entry = &entries[range.start];
@@ -261,7 +325,7 @@ fn compare_directory(
 /// Files the index adds under `prefix`: `name` itself, or everything in the new directory.
 fn add_new(
     repo: &Repository,
-    index: &IndexFile,
+    ids: &HashMap<Vec<u8>, git2::Oid>,
     prefix: &[u8],
     name: &[u8],
     kind: EntryKind,
@@ -272,7 +336,7 @@ fn add_new(
         let mut path = prefix.to_vec();
         path.extend_from_slice(name);
         path.push(b'/');
-        return compare_directory(repo, index, &path, None, entries, files);
+        return compare_directory(repo, ids, &path, None, entries, files);
     }
     let entry = &entries[0];
     if entry.mode != GITLINK && !entry.id.is_zero() {
