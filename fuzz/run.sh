@@ -34,6 +34,7 @@ declare -A default_runs=(
   [rule_yaml]=400000
   [baseline_json]=2000000
   [report_merge]=1000000
+  [git_objects]=1000000
 )
 declare -A default_seconds=(
   [scan_bytes]=240
@@ -41,8 +42,9 @@ declare -A default_seconds=(
   [rule_yaml]=130
   [baseline_json]=60
   [report_merge]=90
+  [git_objects]=60
 )
-all_targets=(scan_bytes config_yaml rule_yaml baseline_json report_merge)
+all_targets=(scan_bytes config_yaml rule_yaml baseline_json report_merge git_objects)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do

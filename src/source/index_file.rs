@@ -47,7 +47,9 @@ pub fn parse(bytes: &[u8]) -> Option<IndexFile> {
     // The trailing checksum is not part of the entries or extensions.
     let end = bytes.len() - 20;
     let mut at = HEADER;
-    let mut entries = Vec::with_capacity(count);
+    // The header's count is not trusted for the allocation: each entry takes at least
+    // `FIXED` bytes.
+    let mut entries = Vec::with_capacity(count.min(bytes.len() / FIXED));
     let mut previous_path: Vec<u8> = Vec::new();
     for _ in 0..count {
         let start = at;
@@ -196,6 +198,14 @@ mod tests {
                 proptest::prop_assert_eq!(index.entries.len(), count as usize);
             }
         }
+    }
+
+    /// Found by fuzzing: a header claiming 800 million entries once reserved room for them all.
+    #[test]
+    fn a_huge_entry_count_is_refused_without_reserving_for_it() {
+        let mut bytes = b"DIRC\0\0\0\x02\x2f\xf8\x96\x6b".to_vec();
+        bytes.extend_from_slice(&[0; 200]);
+        assert!(parse(&bytes).is_none());
     }
 
     #[test]
