@@ -95,15 +95,14 @@ const CLASS: [u8; 256] = {
     table
 };
 
-/// Finds the encoded runs of `text` whose decoding is printable text. `LongRuns` finds where
+/// Finds the encoded runs of `text` whose decoding is printable text. `first_long_run` finds where
 /// runs of at least `MIN_BASE64_RUN` alphabet bytes start, 64 bytes at a time; only those runs
 /// are widened, shape-tested and, when they pass, decoded.
 pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
     let mut runs = Vec::new();
     let len = text.len();
-    let mut long_runs = LongRuns::new(text);
     let mut scanned_to = 0;
-    while let Some(start) = long_runs.first_from(scanned_to) {
+    while let Some(start) = first_long_run(text, scanned_to) {
         let mut shape = 0;
         let mut i = start;
         while i < len {
@@ -150,53 +149,42 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
     runs
 }
 
-/// Where runs of base64-alphabet bytes at least `MIN_BASE64_RUN` long start. Source text is
-/// mostly words shorter than that: a 64-byte block's alphabet bytes become a bit mask, and
-/// sixteen set bits in a row (checked with four shifts) are rare enough that whole blocks are
-/// passed over in a few instructions.
-struct LongRuns<'t> {
-    text: &'t [u8],
+/// The first position at or after `from` where a run of at least `MIN_BASE64_RUN`
+/// base64-alphabet bytes starts, counting only bytes at or after `from`. Source text is mostly
+/// words shorter than that: a 64-byte block's alphabet bytes become a bit mask, and sixteen set
+/// bits in a row (checked with four shifts) are rare enough that whole blocks are passed over
+/// in a few instructions.
+fn first_long_run(text: &[u8], from: usize) -> Option<usize> {
+    const _: () = assert!(MIN_BASE64_RUN == 16, "the shift cascade below checks 16 bits");
+    let mut block = from / 64;
+    let mut current = block_mask(text, block) & (u64::MAX << (from % 64));
+    while block * 64 < text.len() {
+        let next = block_mask(text, block + 1);
+        let window = u128::from(current) | (u128::from(next) << 64);
+        let mut starts = window & (window >> 1);
+        starts &= starts >> 2;
+        starts &= starts >> 4;
+        starts &= starts >> 8;
+        let starts = starts as u64;
+        if starts != 0 {
+            return Some(block * 64 + starts.trailing_zeros() as usize);
+        }
+        block += 1;
+        current = next;
+    }
+    None
 }
 
-impl<'t> LongRuns<'t> {
-    fn new(text: &'t [u8]) -> LongRuns<'t> {
-        LongRuns { text }
-    }
-
-    /// The first position at or after `from` where `MIN_BASE64_RUN` alphabet bytes follow,
-    /// counting only bytes at or after `from`.
-    fn first_from(&mut self, from: usize) -> Option<usize> {
-        const _: () = assert!(MIN_BASE64_RUN == 16, "the shift cascade below checks 16 bits");
-        let mut block = from / 64;
-        let mut current = self.mask(block) & (u64::MAX << (from % 64));
-        while block * 64 < self.text.len() {
-            let next = self.mask(block + 1);
-            let window = u128::from(current) | (u128::from(next) << 64);
-            let mut starts = window & (window >> 1);
-            starts &= starts >> 2;
-            starts &= starts >> 4;
-            starts &= starts >> 8;
-            let starts = starts as u64;
-            if starts != 0 {
-                return Some(block * 64 + starts.trailing_zeros() as usize);
-            }
-            block += 1;
-            current = next;
-        }
-        None
-    }
-
-    /// Bit `i` set when byte `64 * block + i` is in a base64 alphabet; 0 past the end.
-    fn mask(&self, block: usize) -> u64 {
-        let start = block * 64;
-        match self.text.get(start..start + 64) {
-            Some(bytes) => alphabet_mask(bytes.try_into().expect("64 bytes")),
-            None => {
-                let mut padded = [0u8; 64];
-                let tail = self.text.get(start..).unwrap_or_default();
-                padded[..tail.len()].copy_from_slice(tail);
-                alphabet_mask(&padded)
-            }
+/// Bit `i` set when byte `64 * block + i` of `text` is in a base64 alphabet; 0 past the end.
+fn block_mask(text: &[u8], block: usize) -> u64 {
+    let start = block * 64;
+    match text.get(start..start + 64) {
+        Some(bytes) => alphabet_mask(bytes.try_into().expect("64 bytes")),
+        None => {
+            let mut padded = [0u8; 64];
+            let tail = text.get(start..).unwrap_or_default();
+            padded[..tail.len()].copy_from_slice(tail);
+            alphabet_mask(&padded)
         }
     }
 }
@@ -361,10 +349,9 @@ mod tests {
     }
 
     fn long_runs_by_blocks(text: &[u8]) -> Vec<usize> {
-        let mut finder = LongRuns::new(text);
         let mut starts = Vec::new();
         let mut from = 0;
-        while let Some(start) = finder.first_from(from) {
+        while let Some(start) = first_long_run(text, from) {
             starts.push(start);
             from = start + text[start..].iter().take_while(|&&b| CLASS[b as usize] != 0).count();
         }

@@ -106,15 +106,19 @@ impl Automaton {
     fn new(keywords: &[String]) -> Automaton {
         match KeywordDfa::new(keywords) {
             Some(dfa) => Automaton::Lanes(Box::new(dfa)),
-            None => Automaton::Compact(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(keywords)
-                    .expect("keyword automaton builds from plain literals"),
-            ),
+            None => Automaton::compact(keywords),
         }
+    }
+
+    fn compact(keywords: &[String]) -> Automaton {
+        Automaton::Compact(
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(keywords)
+                .expect("keyword automaton builds from plain literals"),
+        )
     }
 
     fn find(&self, haystack: &[u8], hits: &mut Vec<Hit>) {
@@ -136,13 +140,7 @@ mod tests {
     #[test]
     fn the_compact_fallback_finds_what_the_lanes_find() {
         let keywords: Vec<String> = ["akia", "ghp_", "password", "pass", "://"].map(String::from).to_vec();
-        let compact = Automaton::Compact(
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(&keywords)
-                .unwrap(),
-        );
+        let compact = Automaton::compact(&keywords);
         let lanes = Automaton::new(&keywords);
         assert!(matches!(lanes, Automaton::Lanes(_)));
         let haystack = "AKIA ghp_x PASSWORD=pass https://h\n".repeat(100);

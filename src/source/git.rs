@@ -131,14 +131,10 @@ pub fn read_blob<'r>(
     oid: git2::Oid,
     limit: u64,
 ) -> Result<BoundedBlob<'r>, git2::Error> {
-    if let Some(packs) = packs
-        && let Some(at) = packs.locate(oid.as_bytes())
-    {
-        match packs.read(at, limit) {
-            Ok(Read::Object(Kind::Blob, bytes)) => return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes))),
-            Ok(Read::TooLarge(size)) => return Ok(BoundedBlob::TooLarge(size)),
-            Ok(Read::Object(..)) | Err(_) => {}
-        }
+    match packed(packs, oid, limit) {
+        Some(Read::Object(Kind::Blob, bytes)) => return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes))),
+        Some(Read::TooLarge(size)) => return Ok(BoundedBlob::TooLarge(size)),
+        Some(Read::Object(..)) | None => {}
     }
     let (size, _) = repo.odb()?.read_header(oid)?;
     if size as u64 > limit {
@@ -148,12 +144,17 @@ pub fn read_blob<'r>(
         .map(|blob| BoundedBlob::Within(BlobBytes::Git(blob)))
 }
 
+/// What the pack reader has for `oid`: `None` when there is no reader, the object is not
+/// packed, or its entry does not decode (libgit2 then reads it, and names a real corruption).
+fn packed(packs: Option<&mut PackReader>, oid: git2::Oid, limit: u64) -> Option<Read> {
+    let packs = packs?;
+    let at = packs.locate(oid.as_bytes())?;
+    packs.read(at, limit).ok()
+}
+
 /// A tree's raw entries (see `TreeEntries`), read like `read_blob` reads blobs.
 pub fn read_tree(repo: &Repository, packs: Option<&mut PackReader>, oid: git2::Oid) -> Result<Bytes, git2::Error> {
-    if let Some(packs) = packs
-        && let Some(at) = packs.locate(oid.as_bytes())
-        && let Ok(Read::Object(Kind::Tree, bytes)) = packs.read(at, u64::MAX)
-    {
+    if let Some(Read::Object(Kind::Tree, bytes)) = packed(packs, oid, u64::MAX) {
         return Ok(bytes);
     }
     let odb = repo.odb()?;
@@ -170,9 +171,7 @@ pub fn read_commit_links(
     packs: Option<&mut PackReader>,
     oid: git2::Oid,
 ) -> Result<(ObjectId, Option<ObjectId>), git2::Error> {
-    if let Some(packs) = packs
-        && let Some(at) = packs.locate(oid.as_bytes())
-        && let Ok(Read::Object(Kind::Commit, bytes)) = packs.read(at, u64::MAX)
+    if let Some(Read::Object(Kind::Commit, bytes)) = packed(packs, oid, u64::MAX)
         && let Some(links) = commit_links(&bytes)
     {
         return Ok(links);
@@ -221,6 +220,9 @@ pub fn entry_order(a: (&[u8], EntryKind), b: (&[u8], EntryKind)) -> std::cmp::Or
     })
 }
 
+/// One entry of a raw tree: what it names, its name, its id.
+pub type TreeEntry<'t> = (EntryKind, &'t [u8], ObjectId);
+
 /// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, repeated. Stops at
 /// the first malformed entry and says so through `malformed`.
 pub struct TreeEntries<'t> {
@@ -235,9 +237,7 @@ impl<'t> TreeEntries<'t> {
             malformed: false,
         }
     }
-}
 
-impl<'t> TreeEntries<'t> {
     /// The length of the next entry, if it parses. Names are short: a plain loop beats
     /// `memchr`'s set-up here.
     fn next_len(&self) -> Option<(EntryKind, usize, usize)> {
@@ -273,28 +273,29 @@ impl<'t> TreeEntries<'t> {
     }
 
     /// The next entry without consuming it.
-    pub fn peek(&self) -> Option<(EntryKind, &'t [u8], ObjectId)> {
+    pub fn peek(&self) -> Option<TreeEntry<'t>> {
+        self.next_entry().map(|(entry, _)| entry)
+    }
+
+    /// The next entry and its length in bytes.
+    fn next_entry(&self) -> Option<(TreeEntry<'t>, usize)> {
         let (kind, space, nul) = self.next_len()?;
         let rest = self.rest;
-        Some((
-            kind,
-            &rest[space + 1..nul],
-            ObjectId(rest[nul + 1..nul + 21].try_into().ok()?),
-        ))
+        let id = ObjectId(rest[nul + 1..nul + 21].try_into().ok()?);
+        Some(((kind, &rest[space + 1..nul], id), nul + 21))
     }
 }
 
 impl<'t> Iterator for TreeEntries<'t> {
-    type Item = (EntryKind, &'t [u8], ObjectId);
+    type Item = TreeEntry<'t>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.rest.is_empty() {
             return None;
         }
-        match self.peek() {
-            Some(entry) => {
-                let (_, _, nul) = self.next_len()?;
-                self.rest = &self.rest[nul + 21..];
+        match self.next_entry() {
+            Some((entry, len)) => {
+                self.rest = &self.rest[len..];
                 Some(entry)
             }
             None => {

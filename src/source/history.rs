@@ -71,12 +71,12 @@ pub fn scan(
     let serial = settings.threads <= 1;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ScanJob>>(2);
     let (walked, found) = std::thread::scope(|scope| {
-        let walk_sender = (!serial).then(|| sender.clone());
+        let batches = (!serial).then_some(sender);
         let (git_dir, packs, commits) = (&git_dir, &packs, &commits);
         let walk = scope.spawn(move || {
             let mut walker = TreeWalker {
                 shard: settings.shard,
-                batches: walk_sender,
+                batches,
                 ..TreeWalker::default()
             };
             match Repository::open(git_dir) {
@@ -113,14 +113,10 @@ pub fn scan(
         if serial {
             // Everything the walk found, as one batch, once the walk is over.
             let mut walked = walk.join();
-            if let Ok((_, _, to_scan)) = &mut walked {
-                let _ = sender.send(std::mem::take(to_scan));
-            }
-            drop(sender);
-            let found = scan_blobs(pipeline, git_dir, packs.as_ref(), receiver, commits, 1);
+            let everything = walked.as_mut().map(|(_, _, to_scan)| std::mem::take(to_scan));
+            let found = scan_blobs(pipeline, git_dir, packs.as_ref(), everything, commits, 1);
             return (walked, found);
         }
-        drop(sender);
         let found = scan_blobs(pipeline, git_dir, packs.as_ref(), receiver, commits, settings.threads);
         (walk.join(), found)
     });
@@ -469,7 +465,7 @@ fn scan_blobs(
     pipeline: &Pipeline,
     git_dir: &std::path::Path,
     packs: Option<&PackStore>,
-    batches: std::sync::mpsc::Receiver<Vec<ScanJob>>,
+    batches: impl IntoIterator<Item = Vec<ScanJob>>,
     commits: &[Oid],
     threads: usize,
 ) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {

@@ -15,6 +15,8 @@ use std::path::Path;
 
 use git2::{IndexEntry, IndexTime, Oid};
 
+use super::pack::offset_varint;
+
 /// An index file's entries, sorted by path as git keeps them, and the tree id git has cached for
 /// each directory whose entries have not changed since (`""` for the root, no trailing `/`).
 pub struct IndexFile {
@@ -50,7 +52,6 @@ pub fn parse(bytes: &[u8]) -> Option<IndexFile> {
     // The header's count is not trusted for the allocation: each entry takes at least
     // `FIXED` bytes.
     let mut entries = Vec::with_capacity(count.min(bytes.len() / FIXED));
-    let mut previous_path: Vec<u8> = Vec::new();
     for _ in 0..count {
         let start = at;
         let fixed = bytes.get(at..at + FIXED)?;
@@ -69,10 +70,11 @@ pub fn parse(bytes: &[u8]) -> Option<IndexFile> {
         };
         let path = if version == 4 {
             // The previous path minus `strip` bytes, then a NUL-terminated suffix.
-            let strip = offset_varint(bytes, &mut at)?;
-            let keep = previous_path.len().checked_sub(strip)?;
+            let strip = usize::try_from(offset_varint(bytes, &mut at)?).ok()?;
+            let previous = entries.last().map_or(&[][..], |e: &IndexEntry| e.path.as_slice());
+            let keep = previous.len().checked_sub(strip)?;
             let suffix_len = memchr::memchr(0, bytes.get(at..end)?)?;
-            let mut path = previous_path[..keep].to_vec();
+            let mut path = previous[..keep].to_vec();
             path.extend_from_slice(&bytes[at..at + suffix_len]);
             at += suffix_len + 1;
             path
@@ -103,9 +105,8 @@ pub fn parse(bytes: &[u8]) -> Option<IndexFile> {
             id: Oid::from_bytes(&fixed[40..60]).ok()?,
             flags,
             flags_extended,
-            path: path.clone(),
+            path,
         });
-        previous_path = path;
     }
     // Extensions: optional ones (an upper-case first letter) may be skipped; any other changes
     // what the entries mean.
@@ -162,19 +163,6 @@ fn parse_cached_trees(mut data: &[u8]) -> Option<HashMap<Vec<u8>, Oid>> {
         }
     }
     Some(trees)
-}
-
-/// Git's offset encoding: base 128, big-endian, one added per continuation byte.
-fn offset_varint(bytes: &[u8], at: &mut usize) -> Option<usize> {
-    let mut byte = *bytes.get(*at)?;
-    *at += 1;
-    let mut value = usize::from(byte & 0x7f);
-    while byte & 0x80 != 0 {
-        byte = *bytes.get(*at)?;
-        *at += 1;
-        value = value.checked_add(1)?.checked_mul(128)? | usize::from(byte & 0x7f);
-    }
-    Some(value)
 }
 
 #[cfg(test)]

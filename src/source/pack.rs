@@ -226,8 +226,10 @@ impl<'s> PackReader<'s> {
             return Ok(Read::Object(kind, data));
         }
         let pack = self.store.packs.get(at.pack as usize).ok_or("no such pack")?;
-        // Walk down the chain to a whole object or a cached one.
+        // Walk down the chain to a whole object or a cached one. Each delta is inflated when it
+        // is applied, except the top one, inflated once up front to read the result's size.
         let mut chain: Vec<(u64, Entry)> = Vec::new();
+        let mut top_delta: Option<Vec<u8>> = None;
         let mut offset = at.offset;
         let (kind, mut data) = loop {
             if !chain.is_empty()
@@ -239,7 +241,12 @@ impl<'s> PackReader<'s> {
             if chain.is_empty() {
                 let size = match entry.kind {
                     EntryKind::Whole(_) => entry.size,
-                    _ => self.delta_target_size(pack, &entry)?,
+                    _ => {
+                        let delta = self.inflate(pack, &entry)?;
+                        let size = delta_sizes(&delta)?.1;
+                        top_delta = Some(delta);
+                        size
+                    }
                 };
                 if size > limit {
                     return Ok(Read::TooLarge(size));
@@ -266,19 +273,17 @@ impl<'s> PackReader<'s> {
         };
         // Apply the deltas from the bottom up, keeping each result.
         while let Some((offset, entry)) = chain.pop() {
-            let delta = self.inflate(pack, &entry)?;
+            let delta = match (chain.is_empty(), top_delta.take()) {
+                (true, Some(delta)) => delta,
+                (_, kept) => {
+                    top_delta = kept;
+                    self.inflate(pack, &entry)?
+                }
+            };
             data = Arc::new(apply_delta(&data, &delta)?);
             self.cache.put(Location { pack: at.pack, offset }, kind, &data);
         }
         Ok(Read::Object(kind, data))
-    }
-
-    /// A delta's result size, from the head of the delta (without applying it).
-    fn delta_target_size(&mut self, pack: &Pack, entry: &Entry) -> Result<u64, String> {
-        let delta = self.inflate(pack, entry)?;
-        let mut at = 0;
-        varint(&delta, &mut at)?;
-        varint(&delta, &mut at)
     }
 
     fn inflate(&mut self, pack: &Pack, entry: &Entry) -> Result<Vec<u8>, String> {
@@ -296,8 +301,9 @@ impl<'s> PackReader<'s> {
         pack.file
             .read_exact_at(&mut compressed, entry.data_start)
             .map_err(|e| e.to_string())?;
-        // The whole stream is at hand and its size is known: libdeflate inflates it in one call,
-        // about twice as fast as zlib's streaming interface on git/git's history.
+        // The whole stream is at hand and its size is known: one libdeflate call inflates it
+        // (replacing zlib's streaming interface took git/git's full history from 9.3-9.7 s to
+        // 8.5-8.8 s).
         let mut out = vec![0u8; size];
         let written = self
             .inflater
@@ -340,19 +346,8 @@ fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
         3 => EntryKind::Whole(Kind::Blob),
         4 => EntryKind::Whole(Kind::Tag),
         6 => {
-            // Offset of the base, backwards, in git's "add one per continuation" encoding.
-            let mut byte = *head.get(at).ok_or("truncated delta offset")?;
-            at += 1;
-            let mut back = u64::from(byte & 0x7f);
-            while byte & 0x80 != 0 {
-                byte = *head.get(at).ok_or("truncated delta offset")?;
-                at += 1;
-                back = back
-                    .checked_add(1)
-                    .and_then(|b| b.checked_mul(128))
-                    .ok_or("delta offset overflows")?
-                    | u64::from(byte & 0x7f);
-            }
+            // Offset of the base, backwards.
+            let back = offset_varint(head, &mut at).ok_or("truncated or overflowing delta offset")?;
             EntryKind::OffsetDelta(
                 offset
                     .checked_sub(back)
@@ -378,6 +373,28 @@ fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
     })
 }
 
+/// Git's offset encoding (a delta's base offset, an index v4 path's stripped length): base
+/// 128, big-endian, one added per continuation byte.
+pub(super) fn offset_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut byte = *bytes.get(*at)?;
+    *at += 1;
+    let mut value = u64::from(byte & 0x7f);
+    while byte & 0x80 != 0 {
+        byte = *bytes.get(*at)?;
+        *at += 1;
+        value = value.checked_add(1)?.checked_mul(128)? | u64::from(byte & 0x7f);
+    }
+    Some(value)
+}
+
+/// A delta's base and result sizes, from its head, and where its instructions start.
+fn delta_sizes(delta: &[u8]) -> Result<(u64, u64, usize), String> {
+    let mut at = 0;
+    let base = varint(delta, &mut at)?;
+    let target = varint(delta, &mut at)?;
+    Ok((base, target, at))
+}
+
 /// A little-endian base-128 number, as deltas start with.
 fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
     let mut value = 0u64;
@@ -398,9 +415,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
 
 /// Rebuilds an object from its base and a delta (copy and insert instructions).
 fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
-    let mut at = 0;
-    let base_size = varint(delta, &mut at)?;
-    let target_size = varint(delta, &mut at)?;
+    let (base_size, target_size, mut at) = delta_sizes(delta)?;
     if base_size != base.len() as u64 {
         return Err("delta does not fit its base".into());
     }

@@ -4,6 +4,7 @@
 //! renamed as a whole adds nothing. Nothing here writes to the index or the working tree.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::Write;
 use std::ops::Range;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
@@ -149,8 +150,8 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
 }
 
 /// The staged files of a change that only adds and edits files, found by walking HEAD's tree
-/// against the index's entries and skipping every directory whose tree id the index has cached
-/// unchanged. `None` when the change deletes a file or changes a type, or the index holds
+/// against the index's entries and skipping every directory whose tree id (cached by git or
+/// hashed here, see `index_tree_ids`) is HEAD's. `None` when the change deletes a file or changes a type, or the index holds
 /// conflicts, intent-to-add or sparse entries: rename detection and those cases are left to
 /// libgit2's diff. Without deletions there is nothing a file could have been renamed from, so
 /// both give the same files.
@@ -193,29 +194,14 @@ fn tree_id(prefix: &[u8], entries: &[git2::IndexEntry], ids: &mut HashMap<Vec<u8
     let mut at = 0;
     while at < entries.len() {
         let (name, kind, range) = next_name(entries, at, prefix);
-        let id = match kind {
-            EntryKind::Tree => {
-                let mut sub = prefix.to_vec();
-                sub.extend_from_slice(name);
-                sub.push(b'/');
-                content.extend_from_slice(b"40000 ");
-                tree_id(&sub, &entries[range.clone()], ids)
-            }
-            _ => {
-                let mode: &[u8] = match entries[at].mode {
-                    0o100644 => b"100644 ",
-                    0o100755 => b"100755 ",
-                    0o120000 => b"120000 ",
-                    0o160000 => b"160000 ",
-                    other => {
-                        content.extend_from_slice(format!("{other:o} ").as_bytes());
-                        b""
-                    }
-                };
-                content.extend_from_slice(mode);
-                entries[at].id
-            }
+        let (mode, id) = match kind {
+            EntryKind::Tree => (
+                0o40000,
+                tree_id(&subdirectory(prefix, name), &entries[range.clone()], ids),
+            ),
+            _ => (entries[at].mode, entries[at].id),
         };
+        write!(content, "{mode:o} ").expect("writing to a Vec succeeds");
         content.extend_from_slice(name);
         content.push(0);
         content.extend_from_slice(id.as_bytes());
@@ -227,6 +213,15 @@ fn tree_id(prefix: &[u8], entries: &[git2::IndexEntry], ids: &mut HashMap<Vec<u8
     let id = git2::Oid::from_bytes(hasher.finalize().as_slice()).expect("SHA-1 is 20 bytes");
     ids.insert(key.to_vec(), id);
     id
+}
+
+/// `prefix` (empty or ending in `/`) and `name`, as a directory prefix.
+fn subdirectory(prefix: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut path = Vec::with_capacity(prefix.len() + name.len() + 1);
+    path.extend_from_slice(prefix);
+    path.extend_from_slice(name);
+    path.push(b'/');
+    path
 }
 
 /// The next name in the index under `prefix` at entry `at`: a file, or a directory with the
@@ -293,9 +288,7 @@ fn compare_directory(
                 let (_, kind, range) = staged.expect("compared");
                 match (old_kind, kind) {
                     (EntryKind::Tree, EntryKind::Tree) => {
-                        let mut path = prefix.to_vec();
-                        path.extend_from_slice(name);
-                        path.push(b'/');
+                        let path = subdirectory(prefix, name);
                         compare_directory(repo, ids, &path, Some(old_id.oid()), &entries[range.clone()], files)?;
                     }
                     (EntryKind::Blob, EntryKind::Blob) => {
@@ -333,10 +326,7 @@ fn add_new(
     files: &mut Vec<StagedFile>,
 ) -> Option<()> {
     if kind == EntryKind::Tree {
-        let mut path = prefix.to_vec();
-        path.extend_from_slice(name);
-        path.push(b'/');
-        return compare_directory(repo, ids, &path, None, entries, files);
+        return compare_directory(repo, ids, &subdirectory(prefix, name), None, entries, files);
     }
     let entry = &entries[0];
     if entry.mode != GITLINK && !entry.id.is_zero() {
