@@ -5,6 +5,7 @@
 //! are validated and compiled eagerly, so a mistake is reported at start-up with the file, the
 //! rule id and the fix.
 
+mod shape;
 mod syntax;
 
 use std::sync::OnceLock;
@@ -81,7 +82,7 @@ pub struct Rule {
     /// The regex exactly as written, compiled only when the open-ended form ran past the
     /// rule's bound (see `compile_regex`).
     exact: OnceLock<Result<Regex, String>>,
-    max_len: OnceLock<Option<usize>>,
+    shape: OnceLock<shape::Shape>,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
     pub check: Option<Check>,
@@ -142,7 +143,17 @@ impl Rule {
     /// far around each keyword instead of the whole blob. Read from the regex's syntax, without
     /// compiling it.
     pub fn max_match_len(&self) -> Option<usize> {
-        *self.max_len.get_or_init(|| max_match_len(&self.regex_source))
+        self.shape().max_len
+    }
+
+    /// False when `window` cannot hold a match, because it lacks the run of secret-alphabet
+    /// bytes every match contains (see `shape`); the regex need not be compiled to say so.
+    pub fn could_match_in(&self, window: &[u8]) -> bool {
+        self.shape().run.as_ref().is_none_or(|run| run.occurs_in(window))
+    }
+
+    fn shape(&self) -> &shape::Shape {
+        self.shape.get_or_init(|| shape::Shape::of(&self.regex_source))
     }
 
     /// Does this path rule name `path` (repo-relative, `/`-separated)?
@@ -152,17 +163,6 @@ impl Rule {
             None => false,
         }
     }
-}
-
-/// The longest text `source` can match, if bounded.
-fn max_match_len(source: &str) -> Option<usize> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(source)
-        .ok()
-        .and_then(|hir| hir.properties().maximum_len())
 }
 
 /// Compiles a rule regex the way every rule is compiled: bytes, ASCII classes, bounded size.
@@ -347,7 +347,7 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
         regex_source,
         regex,
         exact: OnceLock::new(),
-        max_len: OnceLock::new(),
+        shape: OnceLock::new(),
         secret_group,
         min_entropy: syntax.min_entropy,
         check: syntax.check,

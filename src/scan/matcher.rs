@@ -21,6 +21,9 @@ pub fn run_rule(
     out: &mut Vec<Match>,
     rejected: &mut Vec<(usize, usize)>,
 ) -> Result<(), String> {
+    if windows.is_empty() {
+        return Ok(());
+    }
     let regex = rule
         .regex()
         .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
@@ -80,10 +83,20 @@ pub fn run_rule(
 /// reaches, merged where they overlap; the whole text when the match length is unbounded or the
 /// prefilter is off. Every match contains a keyword (the rules' contract), so it lies inside
 /// the window of that keyword, and the windowed search finds exactly what a whole-text search
-/// would.
-pub fn windows(rule: &Rule, len: usize, keyword_hits: Option<&[(usize, usize)]>) -> Vec<(usize, usize)> {
-    let (Some(hits), Some(reach)) = (keyword_hits, rule.max_match_len()) else {
+/// would. With the prefilter on, windows lacking the run of secret-alphabet bytes every match
+/// holds (`Rule::could_match_in`) are dropped too: most keyword hits in clean code are nowhere
+/// near a secret, and a rule left without windows is not even compiled.
+pub fn windows(rule: &Rule, text: &[u8], keyword_hits: Option<&[(usize, usize)]>) -> Vec<(usize, usize)> {
+    let len = text.len();
+    let Some(hits) = keyword_hits else {
         return vec![(0, len)];
+    };
+    let Some(reach) = rule.max_match_len() else {
+        return if rule.could_match_in(text) {
+            vec![(0, len)]
+        } else {
+            Vec::new()
+        };
     };
     let mut windows: Vec<(usize, usize)> = Vec::new();
     for &(start, end) in hits {
@@ -93,6 +106,7 @@ pub fn windows(rule: &Rule, len: usize, keyword_hits: Option<&[(usize, usize)]>)
             _ => windows.push(window),
         }
     }
+    windows.retain(|&(start, end)| rule.could_match_in(&text[start..end]));
     windows
 }
 

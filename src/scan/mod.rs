@@ -246,7 +246,7 @@ impl Scanner {
         let mut rejected = Vec::new();
         for (rule_index, keyword_hits) in candidates {
             let rule = &self.rules.rules[rule_index];
-            let windows = matcher::windows(rule, text.len(), keyword_hits.as_deref());
+            let windows = matcher::windows(rule, text, keyword_hits.as_deref());
             matcher::run_rule(rule_index, rule, text, &windows, path, &mut matches, &mut rejected)?;
         }
         if !rejected.is_empty() {

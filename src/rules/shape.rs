@@ -1,0 +1,253 @@
+//! What a rule's regex says about its matches, read from the syntax without compiling it.
+//!
+//! Compiling a regex costs 50-600 µs, and matching it around every keyword hit costs more. Most
+//! keyword hits in clean code (`machine`, `twitter`, `://`) are nowhere near a secret, and a
+//! secret has a shape the syntax states outright: a run of at least so many bytes from one
+//! alphabet (`[A-Za-z0-9]{50}`). A window without such a run cannot hold a match, so the
+//! regex is neither compiled nor run there.
+
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// The syntax-level facts about a regex's matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// The longest text the regex can match, when bounded.
+    pub max_len: Option<usize>,
+    /// A run every match contains, when long enough to be worth looking for.
+    pub run: Option<Run>,
+}
+
+/// Runs shorter than this occur in almost any text; looking for them would cost without
+/// sparing a single regex.
+const USEFUL_RUN: usize = 12;
+
+impl Shape {
+    /// The shape of `source`; `Shape::default()` (no facts) when it does not parse, which the
+    /// regex builder then reports.
+    pub fn of(source: &str) -> Shape {
+        let Ok(hir) = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(source)
+        else {
+            return Shape::default();
+        };
+        Shape {
+            max_len: hir.properties().maximum_len(),
+            run: Facts::of(&hir).run.filter(|run| run.len >= USEFUL_RUN),
+        }
+    }
+}
+
+/// At least `len` consecutive bytes, every one of them in `alphabet`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Run {
+    alphabet: [bool; 256],
+    pub len: usize,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes: String = (0..=255u8)
+            .filter(|&b| self.alphabet[b as usize])
+            .map(|b| std::ascii::escape_default(b).to_string())
+            .collect();
+        write!(f, "Run {{ alphabet: \"{bytes}\", len: {} }}", self.len)
+    }
+}
+
+impl Run {
+    fn of_bytes(bytes: impl IntoIterator<Item = u8>, len: usize) -> Run {
+        let mut alphabet = [false; 256];
+        for byte in bytes {
+            alphabet[byte as usize] = true;
+        }
+        Run { alphabet, len }
+    }
+
+    fn union(&self, other: &Run) -> Run {
+        Run {
+            alphabet: std::array::from_fn(|b| self.alphabet[b] || other.alphabet[b]),
+            len: self.len.min(other.len),
+        }
+    }
+
+    fn alphabet_size(&self) -> usize {
+        self.alphabet.iter().filter(|&&b| b).count()
+    }
+
+    /// The stronger of two guarantees: the longer run, or on a tie the smaller alphabet.
+    fn stronger(self, other: Run) -> Run {
+        if (other.len, std::cmp::Reverse(other.alphabet_size())) > (self.len, std::cmp::Reverse(self.alphabet_size())) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Does `text` hold such a run?
+    pub fn occurs_in(&self, text: &[u8]) -> bool {
+        let mut length = 0;
+        for &byte in text {
+            if self.alphabet[byte as usize] {
+                length += 1;
+                if length >= self.len {
+                    return true;
+                }
+            } else {
+                length = 0;
+            }
+        }
+        false
+    }
+}
+
+/// What is known of one syntax node's matches.
+struct Facts {
+    /// Every match consists only of bytes from this alphabet and is at least this long.
+    whole: Option<Run>,
+    /// Every match contains this run.
+    run: Option<Run>,
+}
+
+impl Facts {
+    fn of(hir: &Hir) -> Facts {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => Facts { whole: None, run: None },
+            HirKind::Literal(literal) => Facts::homogeneous(Run::of_bytes(literal.0.iter().copied(), literal.0.len())),
+            HirKind::Class(Class::Bytes(class)) => Facts::homogeneous(Run::of_bytes(
+                class.ranges().iter().flat_map(|range| range.start()..=range.end()),
+                1,
+            )),
+            // Unreachable with Unicode off; claims nothing, which is always safe.
+            HirKind::Class(Class::Unicode(_)) => Facts { whole: None, run: None },
+            HirKind::Capture(capture) => Facts::of(&capture.sub),
+            HirKind::Repetition(repetition) => {
+                let min = repetition.min as usize;
+                if min == 0 {
+                    return Facts { whole: None, run: None };
+                }
+                let sub = Facts::of(&repetition.sub);
+                match sub.whole {
+                    Some(whole) => Facts::homogeneous(Run {
+                        len: whole.len.saturating_mul(min),
+                        ..whole
+                    }),
+                    None => Facts {
+                        whole: None,
+                        run: sub.run,
+                    },
+                }
+            }
+            HirKind::Concat(subs) => Facts {
+                whole: None,
+                run: subs.iter().filter_map(|sub| Facts::of(sub).run).reduce(Run::stronger),
+            },
+            HirKind::Alternation(subs) => {
+                let facts: Vec<Facts> = subs.iter().map(Facts::of).collect();
+                let union = |pick: fn(&Facts) -> Option<&Run>| {
+                    facts
+                        .iter()
+                        .map(pick)
+                        .try_fold(None::<Run>, |acc, run| {
+                            let run = run?;
+                            Some(Some(match acc {
+                                Some(acc) => acc.union(run),
+                                None => run.clone(),
+                            }))
+                        })
+                        .flatten()
+                };
+                Facts {
+                    whole: union(|f| f.whole.as_ref()),
+                    run: union(|f| f.run.as_ref()),
+                }
+            }
+        }
+    }
+
+    fn homogeneous(run: Run) -> Facts {
+        Facts {
+            whole: Some(run.clone()),
+            run: Some(run),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(source: &str) -> Option<(usize, usize)> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(source)
+            .unwrap();
+        Facts::of(&hir).run.map(|r| (r.len, r.alphabet_size()))
+    }
+
+    #[test]
+    fn a_counted_class_is_a_run() {
+        assert_eq!(run("twitter.{0,20}[:=]([A-Za-z0-9]{50})"), Some((50, 62)));
+        assert_eq!(run("(?i)ghp_[a-z0-9]{36}"), Some((36, 36 + 26)));
+        assert_eq!(run("x[0-9a-f]{8}-[0-9a-f]{4}"), Some((8, 16)));
+    }
+
+    #[test]
+    fn optional_and_unbounded_parts_claim_only_their_minimum() {
+        assert_eq!(run("a[a-z]*b"), Some((1, 1)));
+        assert_eq!(run("(?:[a-z]{20})?"), None);
+        assert_eq!(run("[a-z]{3,}[0-9]+"), Some((3, 26)));
+    }
+
+    #[test]
+    fn alternatives_share_the_weaker_guarantee() {
+        assert_eq!(run("(?:[a-f]{32}|[0-9]{40})"), Some((32, 16)));
+        assert_eq!(run("(?:[a-f]{32}|z)"), Some((1, 7)));
+        assert_eq!(run("(?:[a-f]{32}|)"), None);
+    }
+
+    #[test]
+    fn repeated_groups_multiply() {
+        assert_eq!(run("(?:[a-z]{4}){3}"), Some((12, 26)));
+        assert_eq!(run("(?:[a-z]{4}-){3}"), Some((4, 26)));
+    }
+
+    #[test]
+    fn short_runs_are_not_worth_a_check() {
+        assert_eq!(Shape::of("pass=([a-z]{4})").run, None);
+        assert_eq!(Shape::of("pass=([a-z]{12})").run.map(|r| r.len), Some(12));
+        assert_eq!(Shape::of("(unclosed"), Shape::default());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The run never rules out a text the regex matches: whatever the regex finds in
+        /// arbitrary text over a small alphabet holds the run.
+        #[test]
+        fn every_match_holds_the_run(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("[a-c]{2,5}"), Just("[b-d]{3}"), Just("x"), Just("(?:ab|[cd]{4})"),
+                    Just("(?:[a-b]{2}){2,3}"), Just("[a-d]*"), Just("(?:x[a-d]{3})?"), Just("\\b"),
+                ],
+                1..6,
+            ),
+            text in "[a-dx ]{0,80}",
+        ) {
+            let source = parts.concat();
+            let regex = regex::bytes::Regex::new(&source).unwrap();
+            let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(&source).unwrap();
+            if let Some(run) = Facts::of(&hir).run {
+                for found in regex.find_iter(text.as_bytes()) {
+                    prop_assert!(run.occurs_in(found.as_bytes()), "{source} matched {:?} without {run:?}", found.as_bytes());
+                }
+            }
+        }
+    }
+}
