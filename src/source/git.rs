@@ -172,9 +172,9 @@ pub fn read_commit_links(
     oid: git2::Oid,
 ) -> Result<(ObjectId, Option<ObjectId>), git2::Error> {
     if let Some(Read::Object(Kind::Commit, bytes)) = packed(packs, oid, u64::MAX)
-        && let Some(links) = commit_links(&bytes)
+        && let Some(header) = commit_header(&bytes)
     {
-        return Ok(links);
+        return Ok((header.tree, header.parents.first().copied()));
     }
     let commit = repo.find_commit(oid)?;
     Ok((
@@ -183,19 +183,61 @@ pub fn read_commit_links(
     ))
 }
 
-/// `tree <hex>` and the first `parent <hex>` from a raw commit's header.
-fn commit_links(raw: &[u8]) -> Option<(ObjectId, Option<ObjectId>)> {
+/// What a history walk needs of a commit.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CommitHeader {
+    pub tree: ObjectId,
+    pub parents: Vec<ObjectId>,
+    /// Seconds since the epoch; 0 when the committer line has no time, as libgit2 reads it.
+    pub committer_time: i64,
+}
+
+/// The header of a raw commit, read the way libgit2's quick commit parser reads it (`tree`,
+/// `parent`s, `author`s, then `committer`), or `None` for anything less plain, which the
+/// caller leaves to libgit2.
+pub fn commit_header(raw: &[u8]) -> Option<CommitHeader> {
     let hex_id = |line: &[u8], prefix: &[u8]| -> Option<ObjectId> {
-        let hex = std::str::from_utf8(line.strip_prefix(prefix)?).ok()?;
-        git2::Oid::from_str(hex)
-            .ok()
-            .filter(|_| hex.len() == 40)
-            .map(ObjectId::of)
+        let hex = line.strip_prefix(prefix)?;
+        if hex.len() != 40 {
+            return None;
+        }
+        let mut id = [0u8; 20];
+        for (byte, pair) in id.iter_mut().zip(hex.chunks_exact(2)) {
+            let digit = |c: u8| (c as char).to_digit(16);
+            *byte = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
+        }
+        Some(ObjectId(id))
     };
-    let mut lines = raw.split(|&b| b == b'\n');
+    let mut lines = raw.split(|&b| b == b'\n').peekable();
     let tree = hex_id(lines.next()?, b"tree ")?;
-    let parent = lines.next().and_then(|line| hex_id(line, b"parent "));
-    Some((tree, parent))
+    let mut parents = Vec::new();
+    while let Some(parent) = lines.peek().and_then(|line| hex_id(line, b"parent ")) {
+        parents.push(parent);
+        lines.next();
+    }
+    while lines.next_if(|line| line.starts_with(b"author ")).is_some() {}
+    let committer = lines.next()?.strip_prefix(b"committer ")?;
+    let email_start = committer.iter().rposition(|&b| b == b'<')?;
+    let email_end = committer.iter().rposition(|&b| b == b'>')?;
+    if email_end <= email_start {
+        return None;
+    }
+    let committer_time = match committer.get(email_end + 1..) {
+        None | Some([]) | Some([_]) => 0,
+        Some([b' ', time @ ..]) => {
+            let digits = time.iter().position(|&b| b == b' ').map_or(time, |end| &time[..end]);
+            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(digits).ok()?.parse().ok()?
+        }
+        Some(_) => return None,
+    };
+    Some(CommitHeader {
+        tree,
+        parents,
+        committer_time,
+    })
 }
 
 /// What a tree entry names.
@@ -340,6 +382,36 @@ pub fn scan_blob(
 #[cfg(test)]
 mod tests {
     use super::{EntryKind, TreeEntries, entry_order, iso8601_utc};
+
+    #[test]
+    fn commit_headers_parse_as_libgit2_reads_them_or_not_at_all() {
+        use super::commit_header;
+        let tree = "a".repeat(40);
+        let parent = "b".repeat(40);
+        let plain = format!(
+            "tree {tree}\nparent {parent}\nparent {tree}\nauthor A <a@x> 1 +0000\ncommitter C <c@x> 1700000000 +0100\n\nmsg\n"
+        );
+        let header = commit_header(plain.as_bytes()).unwrap();
+        assert_eq!(header.tree.0, [0xaa; 20]);
+        assert_eq!(
+            header.parents.iter().map(|p| p.0[0]).collect::<Vec<_>>(),
+            vec![0xbb, 0xaa]
+        );
+        assert_eq!(header.committer_time, 1_700_000_000);
+        // No time at all: libgit2 reads 0.
+        let untimed = format!("tree {tree}\ncommitter C <c@x>\n\n");
+        assert_eq!(commit_header(untimed.as_bytes()).unwrap().committer_time, 0);
+        // Anything else is left to libgit2.
+        for odd in [
+            format!("tree {tree}\ncommitter C <c@x> -5 +0000\n"),
+            format!("tree {tree}\ncommitter C c@x> 5 +0000\n"),
+            format!("tree {tree}\nparent xyz\ncommitter C <c@x> 5 +0000\n"),
+            format!("tree {tree}\nauthor A <a@x> 1 +0000\n\n"),
+            "tree abc\ncommitter C <c@x> 5 +0000\n".to_string(),
+        ] {
+            assert_eq!(commit_header(odd.as_bytes()), None, "{odd}");
+        }
+    }
 
     proptest::proptest! {
         /// A hostile tree object never panics the parser: it yields whole entries, then stops

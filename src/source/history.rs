@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
+use crate::source::commits::{Listed, every_commit};
 use crate::source::git::{
     EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_tree, scan_blob,
 };
@@ -61,10 +62,21 @@ pub fn scan(
     progress: &Progress,
 ) -> anyhow::Result<Coverage> {
     let walk_started = std::time::Instant::now();
-    let commits = list_commits(repo, settings.range.as_deref())?;
-    progress.commits_total.store(commits.len(), Ordering::Relaxed);
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
+    let listed = match settings.range {
+        None => every_commit(repo, packs.as_ref()),
+        Some(_) => None,
+    };
+    let listed = match listed {
+        Some(listed) => listed,
+        None => Listed {
+            ids: list_commits(repo, settings.range.as_deref())?,
+            links: None,
+        },
+    };
+    let commits = &listed.ids;
+    progress.commits_total.store(commits.len(), Ordering::Relaxed);
     // The walk (one thread) hands over its new blobs in batches; the pool scans each batch in
     // pack order while the walk goes on. With `--threads 1` the walk runs first and the scan
     // after it, so that one thread means one core.
@@ -72,7 +84,7 @@ pub fn scan(
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ScanJob>>(2);
     let (walked, found) = std::thread::scope(|scope| {
         let batches = (!serial).then_some(sender);
-        let (git_dir, packs, commits) = (&git_dir, &packs, &commits);
+        let (git_dir, packs, listed) = (&git_dir, &packs, &listed);
         let walk = scope.spawn(move || {
             let mut walker = TreeWalker {
                 shard: settings.shard,
@@ -85,7 +97,7 @@ pub fn scan(
                     &walk_repo,
                     packs.as_ref(),
                     settings,
-                    commits,
+                    listed,
                     &mut walker,
                     progress,
                 ),
@@ -128,7 +140,7 @@ pub fn scan(
         shallow: repo.is_shallow(),
     };
     let found = first_appearances(repo, found, &jobs, &boundary_paths);
-    pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, &commits));
+    pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, commits));
     Ok(coverage)
 }
 
@@ -138,19 +150,23 @@ fn walk_commits(
     repo: &Repository,
     packs: Option<&PackStore>,
     settings: &HistorySettings,
-    commits: &[Oid],
+    listed: &Listed,
     walker: &mut TreeWalker,
     progress: &Progress,
 ) {
     let mut reader = packs.map(|store| PackReader::new(store, WALK_CACHE_BYTES));
     if settings.range.is_some() {
-        walker.seed_with_boundary(pipeline, repo, commits);
+        walker.seed_with_boundary(pipeline, repo, &listed.ids);
     }
     // Each commit's tree, to diff its children against.
     let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
-    for (index, &oid) in commits.iter().enumerate() {
+    for (index, &oid) in listed.ids.iter().enumerate() {
         progress.commits_walked.store(index + 1, Ordering::Relaxed);
-        match read_commit_links(repo, reader.as_mut(), oid) {
+        let read = match &listed.links {
+            Some(links) => Ok(links[index]),
+            None => read_commit_links(repo, reader.as_mut(), oid),
+        };
+        match read {
             Ok((tree, parent)) => {
                 let parent = parent.and_then(|p| {
                     tree_of
@@ -190,7 +206,8 @@ struct ScanJob {
     commit: usize,
 }
 
-/// Commits to scan, parents before children.
+/// Commits to scan, parents before children, listed by libgit2 (see `commits` for the usual
+/// way).
 fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oid>> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;

@@ -1,6 +1,7 @@
 //! Sources turn what the user points at into blobs with provenance (`Origin`): a work tree, the
 //! index (`--staged`), a repository's history, or standard input.
 
+pub mod commits;
 pub mod git;
 pub mod history;
 pub mod index_file;

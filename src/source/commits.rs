@@ -1,0 +1,326 @@
+//! The commits of a whole-history scan, parents first, in exactly the order libgit2's revwalk
+//! gives with `TOPOLOGICAL | REVERSE` from every ref and `HEAD`.
+//!
+//! Why not the revwalk itself: it parses every commit through libgit2's object database and
+//! system zlib, one at a time, before the walk can start. On git/git (85,000 commits) that was
+//! 0.85 s during which nothing else ran. Here commits are read through the pack reader, and the
+//! tree and first parent of each are kept, so the walk does not read them again.
+//!
+//! Why the very same order: the first commit (in this order) whose tree holds a blob is the one
+//! a finding is tied to. Cherry-picks put one blob in several branches; another order, however
+//! valid, would tie some findings to other commits. So this follows libgit2's algorithm step by
+//! step (`prepare_walk`, `limit_list`, `sort_in_topological_order` in its `revwalk.c`), and a
+//! property test compares the two on random histories.
+//!
+//! Anything unusual (grafts, a shallow clone, a commit that does not parse) returns `None`, and
+//! the caller asks libgit2, which also reports errors in its own words.
+
+use std::collections::{HashMap, VecDeque};
+
+use git2::{Oid, Repository};
+
+use crate::source::git::{CommitHeader, commit_header};
+use crate::source::pack::{Kind, PackReader, PackStore, Read};
+use crate::source::{ObjectId, WordHashing};
+
+/// The listed commits, parents first, with what the tree walk needs of each.
+pub struct Listed {
+    pub ids: Vec<Oid>,
+    /// Per commit: its tree and its first parent, when the listing read them.
+    pub links: Option<Vec<Links>>,
+}
+
+/// A commit's tree and first parent.
+pub type Links = (ObjectId, Option<ObjectId>);
+
+/// Commits read while listing: a small cache is enough, commits are rarely deltas.
+const CACHE_BYTES: usize = 1 << 20;
+
+/// Every commit reachable from a ref or `HEAD`, in libgit2's order; `None` when libgit2 should
+/// list them instead.
+pub fn every_commit(repo: &Repository, packs: Option<&PackStore>) -> Option<Listed> {
+    if repo.is_shallow() || repo.path().join("info").join("grafts").exists() {
+        return None;
+    }
+    let mut graph = Graph {
+        repo,
+        reader: packs.map(|store| PackReader::new(store, CACHE_BYTES)),
+        nodes: Vec::new(),
+        index: HashMap::default(),
+    };
+    // What the revwalk is given: every ref that peels to a commit, then HEAD. It keeps them
+    // newest-pushed first.
+    let mut tips = Vec::new();
+    // A ref to a missing object is an error, which libgit2 reports; one that peels to no
+    // commit (a tag of a tree) is passed over, as the revwalk passes it over.
+    for reference in repo.references_glob("refs/*").ok()? {
+        let target = reference.ok()?.resolve().ok()?.target()?;
+        if let Ok(commit) = repo.find_object(target, None).ok()?.peel_to_commit() {
+            tips.push(commit.id());
+        }
+    }
+    if let Ok(head) = repo.head()
+        && let Some(oid) = head.target()
+        && repo.find_commit(oid).is_ok()
+    {
+        tips.push(oid);
+    }
+    let tips: Vec<usize> = tips.iter().rev().map(|&oid| graph.node(ObjectId::of(oid))).collect();
+
+    // `prepare_walk`: the tips, each once.
+    // (time, node): the insertion below scans times, kept at hand rather than behind an index.
+    let mut list: VecDeque<(i64, usize)> = VecDeque::new();
+    for tip in tips {
+        graph.parse(tip)?;
+        if !graph.nodes[tip].seen {
+            graph.nodes[tip].seen = true;
+            list.push_back((graph.nodes[tip].time, tip));
+        }
+    }
+    // `limit_list`: take the first commit of the list, insert its unseen parents by date.
+    let mut limited = Vec::new();
+    while let Some((_, commit)) = list.pop_front() {
+        if !graph.nodes[commit].added {
+            graph.nodes[commit].added = true;
+            for at in 0..graph.nodes[commit].parents.len() {
+                let parent = graph.nodes[commit].parents[at];
+                graph.parse(parent)?;
+                if !graph.nodes[parent].seen {
+                    graph.nodes[parent].seen = true;
+                    let time = graph.nodes[parent].time;
+                    // Before the first commit that is older; after those of the same time.
+                    let before = list.iter().position(|&(other, _)| other < time).unwrap_or(list.len());
+                    list.insert(before, (time, parent));
+                }
+            }
+        }
+        limited.push(commit);
+    }
+    // `sort_in_topological_order`: a commit comes out once all its children have; among those
+    // ready, the last made ready first, starting from the tips in list order.
+    let mut in_degree = vec![0u32; graph.nodes.len()];
+    for &commit in &limited {
+        in_degree[commit] = 1;
+    }
+    for &commit in &limited {
+        for &parent in &graph.nodes[commit].parents {
+            if in_degree[parent] != 0 {
+                in_degree[parent] += 1;
+            }
+        }
+    }
+    let mut ready: Vec<usize> = limited.iter().copied().filter(|&c| in_degree[c] == 1).collect();
+    ready.reverse();
+    let mut order = Vec::with_capacity(limited.len());
+    while let Some(next) = ready.pop() {
+        for &parent in &graph.nodes[next].parents {
+            if in_degree[parent] == 0 {
+                continue;
+            }
+            in_degree[parent] -= 1;
+            if in_degree[parent] == 1 {
+                ready.push(parent);
+            }
+        }
+        in_degree[next] = 0;
+        order.push(next);
+    }
+    // `GIT_SORT_REVERSE`.
+    order.reverse();
+    let nodes = &graph.nodes;
+    Some(Listed {
+        ids: order.iter().map(|&n| nodes[n].id.oid()).collect(),
+        links: Some(
+            order
+                .iter()
+                .map(|&n| (nodes[n].tree, nodes[n].parents.first().map(|&p| nodes[p].id)))
+                .collect(),
+        ),
+    })
+}
+
+/// One commit of the graph, parsed or only named by a child.
+struct Node {
+    id: ObjectId,
+    parsed: bool,
+    /// Committer time, seconds since the epoch (what libgit2 orders by).
+    time: i64,
+    tree: ObjectId,
+    parents: Vec<usize>,
+    /// Already in the list (or listed): libgit2's `seen`.
+    seen: bool,
+    /// Its parents were queued: libgit2's `added`.
+    added: bool,
+}
+
+struct Graph<'r, 's> {
+    repo: &'r Repository,
+    reader: Option<PackReader<'s>>,
+    nodes: Vec<Node>,
+    index: HashMap<ObjectId, usize, WordHashing>,
+}
+
+impl Graph<'_, '_> {
+    /// The node of `id`, created unparsed the first time it is named.
+    fn node(&mut self, id: ObjectId) -> usize {
+        *self.index.entry(id).or_insert_with(|| {
+            self.nodes.push(Node {
+                id,
+                parsed: false,
+                time: 0,
+                tree: ObjectId([0; 20]),
+                parents: Vec::new(),
+                seen: false,
+                added: false,
+            });
+            self.nodes.len() - 1
+        })
+    }
+
+    /// Reads and parses a commit once; `None` if it cannot be read or parsed here.
+    fn parse(&mut self, node: usize) -> Option<()> {
+        if self.nodes[node].parsed {
+            return Some(());
+        }
+        let id = self.nodes[node].id;
+        let header = self.read(id)?;
+        let parents = header.parents.iter().map(|&p| self.node(p)).collect();
+        let node = &mut self.nodes[node];
+        node.parsed = true;
+        node.time = header.committer_time;
+        node.tree = header.tree;
+        node.parents = parents;
+        Some(())
+    }
+
+    fn read(&mut self, id: ObjectId) -> Option<CommitHeader> {
+        if let Some(reader) = self.reader.as_mut()
+            && let Some(at) = reader.locate(&id.0)
+            && let Ok(Read::Object(Kind::Commit, raw)) = reader.read(at, u64::MAX)
+        {
+            return commit_header(&raw);
+        }
+        let odb = self.repo.odb().ok()?;
+        let object = odb.read(id.oid()).ok()?;
+        (object.kind() == git2::ObjectType::Commit)
+            .then(|| commit_header(object.data()))
+            .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn revwalk_order(repo: &Repository) -> Vec<Oid> {
+        let mut walk = repo.revwalk().unwrap();
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE).unwrap();
+        walk.push_glob("refs/*").unwrap();
+        if let Ok(head) = repo.head()
+            && let Some(oid) = head.target()
+            && repo.find_commit(oid).is_ok()
+        {
+            walk.push(oid).unwrap();
+        }
+        walk.map(Result::unwrap).collect()
+    }
+
+    /// A history of `shape.len()` commits: commit `i` has the parents `shape[i].0` (indices of
+    /// earlier commits) and the commit time `shape[i].1`; `refs` point branches and tags at
+    /// commits.
+    fn build(dir: &std::path::Path, shape: &[(Vec<usize>, i64)], refs: &[(usize, bool)], head: usize) -> Repository {
+        let repo = Repository::init(dir).unwrap();
+        let mut ids: Vec<Oid> = Vec::new();
+        for (i, (parents, time)) in shape.iter().enumerate() {
+            let blob = repo.blob(format!("content {i}\n").as_bytes()).unwrap();
+            let mut tree = repo.treebuilder(None).unwrap();
+            tree.insert(format!("f{}", i % 3), blob, 0o100644).unwrap();
+            let tree = repo.find_tree(tree.write().unwrap()).unwrap();
+            let who = git2::Signature::new("t", "t@example.com", &git2::Time::new(*time, 0)).unwrap();
+            let parents: Vec<git2::Commit> = parents.iter().map(|&p| repo.find_commit(ids[p]).unwrap()).collect();
+            let parents: Vec<&git2::Commit> = parents.iter().collect();
+            ids.push(
+                repo.commit(None, &who, &who, &format!("c{i}"), &tree, &parents)
+                    .unwrap(),
+            );
+        }
+        for (n, &(target, tag)) in refs.iter().enumerate() {
+            let name = if tag {
+                format!("refs/tags/t{n}")
+            } else {
+                format!("refs/heads/b{n}")
+            };
+            repo.reference(&name, ids[target], true, "test").unwrap();
+        }
+        repo.set_head_detached(ids[head]).unwrap();
+        drop(repo);
+        Repository::open(dir).unwrap()
+    }
+
+    /// Each commit's parents and time, the refs (target, is a tag), and HEAD's commit.
+    type History = (Vec<(Vec<usize>, i64)>, Vec<(usize, bool)>, usize);
+
+    fn history() -> impl Strategy<Value = History> {
+        (1usize..24).prop_flat_map(|n| {
+            let commits = (0..n)
+                .map(|i| {
+                    let parents = if i == 0 {
+                        Just(Vec::new()).boxed()
+                    } else {
+                        proptest::collection::vec(0..i, 0..3).boxed()
+                    };
+                    // Few distinct times, so ties and clocks running backwards are common.
+                    (parents, 0i64..4).prop_map(|(p, t)| (p, 1_000_000 + t * 60))
+                })
+                .collect::<Vec<_>>();
+            (commits, proptest::collection::vec((0..n, any::<bool>()), 1..5), 0..n)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        #[test]
+        fn the_order_is_libgit2s((shape, refs, head) in history()) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = build(dir.path(), &shape, &refs, head);
+            let listed = every_commit(&repo, None).expect("a plain history lists");
+            prop_assert_eq!(listed.ids, revwalk_order(&repo));
+            for (id, (tree, parent)) in revwalk_order(&repo).iter().zip(listed.links.unwrap()) {
+                let commit = repo.find_commit(*id).unwrap();
+                prop_assert_eq!(tree, ObjectId::of(commit.tree_id()));
+                prop_assert_eq!(parent, commit.parent_ids().next().map(ObjectId::of));
+            }
+        }
+    }
+
+    #[test]
+    fn packed_commits_list_as_loose_ones_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let shape: Vec<(Vec<usize>, i64)> = vec![
+            (vec![], 100),
+            (vec![0], 300),
+            (vec![0], 200),
+            (vec![1, 2], 200),
+            (vec![3], 50),
+            (vec![2], 400),
+        ];
+        let repo = build(dir.path(), &shape, &[(4, false), (5, true), (1, true)], 3);
+        // Tags the revwalk peels (annotated) or passes over (a tree's).
+        let first = repo.find_commit(revwalk_order(&repo)[0]).unwrap();
+        repo.reference("refs/tags/tree", first.tree_id(), true, "test").unwrap();
+        let who = git2::Signature::new("t", "t@example.com", &git2::Time::new(500, 0)).unwrap();
+        repo.tag("annotated", first.as_object(), &who, "a tag", true).unwrap();
+        let loose = every_commit(&repo, None).unwrap().ids;
+        assert_eq!(loose, revwalk_order(&repo));
+        let gc = std::process::Command::new("git")
+            .args(["gc", "-q", "--aggressive"])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(gc.success());
+        let store = PackStore::open(repo.path()).expect("one pack after gc");
+        assert_eq!(every_commit(&repo, Some(&store)).unwrap().ids, loose);
+    }
+}
