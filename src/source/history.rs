@@ -376,9 +376,7 @@ impl TreeWalker {
         let mut before = TreeEntries::new(parent_raw.as_deref().map_or(&[][..], Vec::as_slice));
         let mut entries = TreeEntries::new(&raw);
         loop {
-            if entries.skip_if_same(&mut before) {
-                continue;
-            }
+            entries.skip_common(&mut before);
             let Some((kind, name, id)) = entries.next() else {
                 break;
             };
