@@ -147,9 +147,10 @@ impl Rule {
     }
 
     /// False when `window` cannot hold a match, because it lacks the run of secret-alphabet
-    /// bytes every match contains (see `shape`); the regex need not be compiled to say so.
+    /// bytes or a literal every match contains (see `shape`); the regex need not be compiled to
+    /// say so.
     pub fn could_match_in(&self, window: &[u8]) -> bool {
-        self.shape().run.as_ref().is_none_or(|run| run.occurs_in(window))
+        self.shape().could_match_in(window)
     }
 
     fn shape(&self) -> &shape::Shape {

@@ -3,8 +3,9 @@
 //! Compiling a regex costs 50-600 µs, and matching it around every keyword hit costs more. Most
 //! keyword hits in clean code (`machine`, `twitter`, `://`) are nowhere near a secret, and a
 //! secret has a shape the syntax states outright: a run of at least so many bytes from one
-//! alphabet (`[A-Za-z0-9]{50}`). A window without such a run cannot hold a match, so the
-//! regex is neither compiled nor run there.
+//! alphabet (`[A-Za-z0-9]{50}`), and literals besides the keyword (a netrc entry's `login` and
+//! `password`, a URL password's `@`). A window without them cannot hold a match, so the regex
+//! is neither compiled nor run there.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -15,6 +16,8 @@ pub struct Shape {
     pub max_len: Option<usize>,
     /// A run every match contains, when long enough to be worth looking for.
     pub run: Option<Run>,
+    /// Literals every match contains (case-sensitive ones only; `(?i)` text is a class).
+    pub needs: Vec<Vec<u8>>,
 }
 
 /// Runs shorter than this occur in almost any text; looking for them would cost without
@@ -33,12 +36,30 @@ impl Shape {
         else {
             return Shape::default();
         };
+        let facts = Facts::of(&hir);
+        let mut needs = facts.needs;
+        needs.sort_by_key(|need| std::cmp::Reverse(need.len()));
+        needs.dedup();
+        needs.truncate(MAX_NEEDS);
         Shape {
             max_len: hir.properties().maximum_len(),
-            run: Facts::of(&hir).run.filter(|run| run.len >= USEFUL_RUN),
+            run: facts.run.filter(|run| run.len >= USEFUL_RUN),
+            needs,
         }
     }
+
+    /// Could `window` hold a match? False only when it lacks the run or a needed literal.
+    pub fn could_match_in(&self, window: &[u8]) -> bool {
+        self.run.as_ref().is_none_or(|run| run.occurs_in(window))
+            && self.needs.iter().all(|need| match need.as_slice() {
+                [byte] => memchr::memchr(*byte, window).is_some(),
+                literal => memchr::memmem::find(window, literal).is_some(),
+            })
+    }
 }
+
+/// Looking for more literals than this costs more than it spares.
+const MAX_NEEDS: usize = 4;
 
 /// At least `len` consecutive bytes, every one of them in `alphabet`.
 #[derive(Clone, PartialEq, Eq)]
@@ -109,41 +130,54 @@ struct Facts {
     whole: Option<Run>,
     /// Every match contains this run.
     run: Option<Run>,
+    /// Every match contains each of these.
+    needs: Vec<Vec<u8>>,
 }
 
 impl Facts {
     fn of(hir: &Hir) -> Facts {
         match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => Facts { whole: None, run: None },
-            HirKind::Literal(literal) => Facts::homogeneous(Run::of_bytes(literal.0.iter().copied(), literal.0.len())),
+            HirKind::Empty | HirKind::Look(_) => Facts::none(),
+            HirKind::Literal(literal) => Facts {
+                needs: vec![literal.0.to_vec()],
+                ..Facts::homogeneous(Run::of_bytes(literal.0.iter().copied(), literal.0.len()))
+            },
             HirKind::Class(Class::Bytes(class)) => Facts::homogeneous(Run::of_bytes(
                 class.ranges().iter().flat_map(|range| range.start()..=range.end()),
                 1,
             )),
             // Unreachable with Unicode off; claims nothing, which is always safe.
-            HirKind::Class(Class::Unicode(_)) => Facts { whole: None, run: None },
+            HirKind::Class(Class::Unicode(_)) => Facts::none(),
             HirKind::Capture(capture) => Facts::of(&capture.sub),
             HirKind::Repetition(repetition) => {
                 let min = repetition.min as usize;
                 if min == 0 {
-                    return Facts { whole: None, run: None };
+                    return Facts::none();
                 }
                 let sub = Facts::of(&repetition.sub);
                 match sub.whole {
-                    Some(whole) => Facts::homogeneous(Run {
-                        len: whole.len.saturating_mul(min),
-                        ..whole
-                    }),
+                    Some(whole) => Facts {
+                        needs: sub.needs,
+                        ..Facts::homogeneous(Run {
+                            len: whole.len.saturating_mul(min),
+                            ..whole
+                        })
+                    },
                     None => Facts {
                         whole: None,
                         run: sub.run,
+                        needs: sub.needs,
                     },
                 }
             }
-            HirKind::Concat(subs) => Facts {
-                whole: None,
-                run: subs.iter().filter_map(|sub| Facts::of(sub).run).reduce(Run::stronger),
-            },
+            HirKind::Concat(subs) => {
+                let facts: Vec<Facts> = subs.iter().map(Facts::of).collect();
+                Facts {
+                    whole: None,
+                    run: facts.iter().filter_map(|f| f.run.clone()).reduce(Run::stronger),
+                    needs: facts.into_iter().flat_map(|f| f.needs).collect(),
+                }
+            }
             HirKind::Alternation(subs) => {
                 let facts: Vec<Facts> = subs.iter().map(Facts::of).collect();
                 let union = |pick: fn(&Facts) -> Option<&Run>| {
@@ -159,11 +193,28 @@ impl Facts {
                         })
                         .flatten()
                 };
+                // A literal every alternative needs.
+                let (first, rest) = facts.split_first().expect("an alternation has alternatives");
+                let needs = first
+                    .needs
+                    .iter()
+                    .filter(|need| rest.iter().all(|f| f.needs.contains(need)))
+                    .cloned()
+                    .collect();
                 Facts {
                     whole: union(|f| f.whole.as_ref()),
                     run: union(|f| f.run.as_ref()),
+                    needs,
                 }
             }
+        }
+    }
+
+    fn none() -> Facts {
+        Facts {
+            whole: None,
+            run: None,
+            needs: Vec::new(),
         }
     }
 
@@ -171,6 +222,7 @@ impl Facts {
         Facts {
             whole: Some(run.clone()),
             run: Some(run),
+            needs: Vec::new(),
         }
     }
 }
@@ -218,6 +270,23 @@ mod tests {
     }
 
     #[test]
+    fn literals_outside_options_and_shared_by_alternatives_are_needed() {
+        let needs = |source: &str| Shape::of(source).needs;
+        assert_eq!(
+            needs(r"machine\s+\S+\s+login\s+(\S+)\s+(?:account\s+\S+\s+)?password\s+(\S+)"),
+            vec![b"password".to_vec(), b"machine".to_vec(), b"login".to_vec()]
+        );
+        assert_eq!(
+            needs("(?:a|b)://[^:]+:([^@]+)@h"),
+            vec![b"://".to_vec(), b"@h".to_vec(), b":".to_vec()]
+        );
+        assert_eq!(needs("(?:x@|y@)z"), vec![b"z".to_vec()]);
+        assert_eq!(needs("(?:ab)+c?"), vec![b"ab".to_vec()]);
+        // Case-insensitive letters are classes; only the `=` is a literal.
+        assert_eq!(needs("(?i)password="), vec![b"=".to_vec()]);
+    }
+
+    #[test]
     fn short_runs_are_not_worth_a_check() {
         assert_eq!(Shape::of("pass=([a-z]{4})").run, None);
         assert_eq!(Shape::of("pass=([a-z]{12})").run.map(|r| r.len), Some(12));
@@ -235,6 +304,7 @@ mod tests {
                 prop_oneof![
                     Just("[a-c]{2,5}"), Just("[b-d]{3}"), Just("x"), Just("(?:ab|[cd]{4})"),
                     Just("(?:[a-b]{2}){2,3}"), Just("[a-d]*"), Just("(?:x[a-d]{3})?"), Just("\\b"),
+                    Just("ab"), Just("(?:xa|ya)"), Just("(?:cd)+"), Just("(?:bx)?"),
                 ],
                 1..6,
             ),
@@ -243,9 +313,13 @@ mod tests {
             let source = parts.concat();
             let regex = regex::bytes::Regex::new(&source).unwrap();
             let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(&source).unwrap();
-            if let Some(run) = Facts::of(&hir).run {
-                for found in regex.find_iter(text.as_bytes()) {
+            let facts = Facts::of(&hir);
+            for found in regex.find_iter(text.as_bytes()) {
+                if let Some(run) = &facts.run {
                     prop_assert!(run.occurs_in(found.as_bytes()), "{source} matched {:?} without {run:?}", found.as_bytes());
+                }
+                for need in &facts.needs {
+                    prop_assert!(memchr::memmem::find(found.as_bytes(), need).is_some(), "{source} matched {:?} without {need:?}", found.as_bytes());
                 }
             }
         }
