@@ -183,6 +183,20 @@ pub fn read_commit_links(
     ))
 }
 
+/// A commit's parents, read like `read_tree` reads trees.
+pub fn read_commit_parents(
+    repo: &Repository,
+    packs: Option<&mut PackReader>,
+    oid: git2::Oid,
+) -> Result<Vec<ObjectId>, git2::Error> {
+    if let Some(Read::Object(Kind::Commit, bytes)) = packed(packs, oid, u64::MAX)
+        && let Some(header) = commit_header(&bytes)
+    {
+        return Ok(header.parents);
+    }
+    Ok(repo.find_commit(oid)?.parent_ids().map(ObjectId::of).collect())
+}
+
 /// What a history walk needs of a commit.
 #[derive(Debug, PartialEq, Eq)]
 pub struct CommitHeader {

@@ -16,7 +16,8 @@ use crate::finding::Finding;
 use crate::pipeline::Pipeline;
 use crate::source::commits::{Listed, every_commit};
 use crate::source::git::{
-    EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_tree, scan_blob,
+    EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_commit_parents, read_tree,
+    scan_blob,
 };
 use crate::source::pack::{PackReader, PackStore};
 use crate::source::{CommitInfo, ObjectId, Origin, SourceKind, WordHashing};
@@ -156,7 +157,7 @@ fn walk_commits(
 ) {
     let mut reader = packs.map(|store| PackReader::new(store, WALK_CACHE_BYTES));
     if settings.range.is_some() {
-        walker.seed_with_boundary(pipeline, repo, &listed.ids);
+        walker.seed_with_boundary(pipeline, repo, reader.as_mut(), &listed.ids);
     }
     // Each commit's tree, to diff its children against.
     let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
@@ -288,16 +289,25 @@ struct TreeWalker {
 impl TreeWalker {
     /// For a range, everything in the trees of the commits just outside it is already known, so
     /// only what the range itself introduces is scanned.
-    fn seed_with_boundary(&mut self, pipeline: &Pipeline, repo: &Repository, commits: &[Oid]) {
+    fn seed_with_boundary(
+        &mut self,
+        pipeline: &Pipeline,
+        repo: &Repository,
+        mut packs: Option<&mut PackReader>,
+        commits: &[Oid],
+    ) {
         let inside: HashSet<Oid, WordHashing> = commits.iter().copied().collect();
         let mut boundary: Vec<Oid> = Vec::new();
         for &oid in commits {
-            if let Ok(commit) = repo.find_commit(oid) {
-                boundary.extend(commit.parent_ids().filter(|p| !inside.contains(p)));
+            if let Ok(parents) = read_commit_parents(repo, packs.as_deref_mut(), oid) {
+                boundary.extend(parents.into_iter().map(ObjectId::oid).filter(|p| !inside.contains(p)));
             }
         }
         boundary.sort();
         boundary.dedup();
+        // Boundary commits share most of their trees: a subtree already walked at the same path
+        // recorded the very same paths and blobs.
+        let mut walked: HashSet<(String, ObjectId)> = HashSet::new();
         for oid in boundary {
             let Ok(tree) = repo.find_commit(oid).and_then(|c| c.tree()) else {
                 continue;
@@ -306,15 +316,22 @@ impl TreeWalker {
             let known = &mut self.known_blobs;
             let paths = &mut self.boundary_paths;
             seen_trees.insert(ObjectId::of(tree.id()));
-            // Every boundary tree is walked whole (not skipping seen subtrees) so that each of
-            // its paths is recorded.
+            // Every boundary tree is walked whole (not skipping subtrees seen elsewhere) so that
+            // each of its paths is recorded.
             let result = tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
                 if entry.kind() == Some(ObjectType::Tree) {
-                    seen_trees.insert(ObjectId::of(entry.id()));
+                    let id = ObjectId::of(entry.id());
+                    seen_trees.insert(id);
+                    if !walked.insert((format!("{dir}{}/", display_path(entry.name_bytes())), id)) {
+                        return git2::TreeWalkResult::Skip;
+                    }
                 } else if entry.kind() == Some(ObjectType::Blob) {
                     known.insert(ObjectId::of(entry.id()));
                     let path = format!("{dir}{}", display_path(entry.name_bytes()));
-                    paths.entry(path).or_default().push(entry.id());
+                    let blobs = paths.entry(path).or_default();
+                    if !blobs.contains(&entry.id()) {
+                        blobs.push(entry.id());
+                    }
                 }
                 git2::TreeWalkResult::Ok
             });
