@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scaling: throughput with 1 and 2 threads, and time against bytes scanned for three history
-# sizes of one repository (HEAD~N..HEAD ranges).
+# sizes of one repository (HEAD~N..HEAD ranges) and its whole history.
 #   benches/scaling.sh CORPUS      (a git clone with a work tree; RUNS defaults to 3)
 set -euo pipefail
 corpus="${1:?usage: $0 CORPUS}"
@@ -40,6 +40,9 @@ for commits in $((total / 8)) $((total / 4)) $((total / 2)); do
     measure "history, HEAD~$commits..HEAD" "$threads" \
       "$leaktrap scan --history $corpus --range $base..HEAD --threads $threads --format json -o $work/out.json"
   done
+done
+for threads in 1 2; do
+  measure "history, all refs" "$threads" "$leaktrap scan --history $corpus --threads $threads --format json -o $work/out.json"
 done
 for threads in 1 2; do
   measure "work tree" "$threads" "$leaktrap scan $corpus --threads $threads --format json -o $work/out.json"
