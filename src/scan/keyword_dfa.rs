@@ -37,7 +37,9 @@ pub struct KeywordDfa {
     /// Transitions, row-major; each entry is the next state's row offset (state << shift), so a
     /// step is one add and one load.
     table: Vec<u32>,
-    /// States are numbered so that exactly those at or past this offset end a keyword.
+    /// States are numbered so that exactly those at or past this offset end a keyword. It is a
+    /// power of two and every matching state's offset is below twice it, so "does any lane end
+    /// a keyword" is one test of this bit in the OR of the lanes' states.
     first_match: u32,
     /// For each matching state (by `(offset >> shift) - first match state`), the keywords that
     /// end there, with their lengths, suffix matches included.
@@ -120,22 +122,37 @@ impl KeywordDfa {
         for (new, &old) in plain.iter().chain(&matching).enumerate() {
             number[old as usize] = new as u32;
         }
-        let mut table = vec![0u32; states * stride];
+        // Matching states start at a power of two (the rows between are never reached).
+        let first_match = (plain.len().max(matching.len()) * stride).next_power_of_two();
+        let table_len = first_match + matching.len() * stride;
+        if table_len * 4 > MAX_TABLE_BYTES {
+            return None;
+        }
+        let offset = |state: u32| -> u32 {
+            let state = state as usize;
+            let row = if state < plain.len() {
+                state * stride
+            } else {
+                first_match + (state - plain.len()) * stride
+            };
+            row as u32
+        };
+        let mut table = vec![0u32; table_len];
         let mut outputs = vec![Vec::new(); matching.len()];
         for old in 0..states {
-            let new = number[old] as usize;
+            let new = offset(number[old]) as usize;
             for c in 0..classes {
-                table[(new << stride_shift) + c] = number[next[old * classes + c] as usize] << stride_shift;
+                table[new + c] = offset(number[next[old * classes + c] as usize]);
             }
-            if new >= plain.len() {
-                outputs[new - plain.len()] = std::mem::take(&mut ends[old]);
+            if new >= first_match {
+                outputs[(new - first_match) >> stride_shift] = std::mem::take(&mut ends[old]);
             }
         }
         Some(KeywordDfa {
             class,
             stride_shift,
             table,
-            first_match: (plain.len() as u32) << stride_shift,
+            first_match: first_match as u32,
             outputs,
             longest: keywords.iter().map(|k| k.as_ref().len()).max().unwrap_or(0),
         })
@@ -154,22 +171,23 @@ impl KeywordDfa {
         let ends: [usize; LANES] = std::array::from_fn(|lane| bound(lane + 1));
         let steps = (0..LANES).map(|lane| ends[lane] - at[lane]).min().unwrap_or(0);
         let mut state = [0u32; LANES];
-        for _ in 0..steps {
+        let base = at;
+        for step in 0..steps {
             for lane in 0..LANES {
-                // SAFETY: `at[lane] < ends[lane] <= haystack.len()` for `steps` steps.
-                let byte = unsafe { *haystack.get_unchecked(at[lane]) };
+                // SAFETY: `base[lane] + step < ends[lane] <= haystack.len()` for `steps` steps.
+                let byte = unsafe { *haystack.get_unchecked(base[lane] + step) };
                 state[lane] = self.step(state[lane], byte);
             }
-            if state.iter().any(|&s| s >= self.first_match) {
+            if state.iter().fold(0, |any, &s| any | s) & self.first_match != 0 {
                 for lane in 0..LANES {
-                    if state[lane] >= self.first_match && at[lane] >= owned[lane] {
-                        self.report(state[lane], at[lane] + 1, hits);
+                    if state[lane] >= self.first_match && base[lane] + step >= owned[lane] {
+                        self.report(state[lane], base[lane] + step + 1, hits);
                     }
                 }
             }
-            for position in &mut at {
-                *position += 1;
-            }
+        }
+        for lane in 0..LANES {
+            at[lane] = base[lane] + steps;
         }
         for lane in 0..LANES {
             self.find_from(haystack, state[lane], at[lane], ends[lane], owned[lane], hits);
