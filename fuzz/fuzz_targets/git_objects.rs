@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut entries = TreeEntries::new(data);
     let consumed: usize = (&mut entries).map(|(_, name, _)| name.len() + 22).sum();
-    assert!(consumed <= data.len(), "tree entries cover more bytes than the tree has");
+    assert!(
+        consumed <= data.len(),
+        "tree entries cover more bytes than the tree has"
+    );
     // Two versions of a tree, compared as the walk compares a tree with its parent's: what is
     // left of each after the common entries still parses or stops.
     let (ours, theirs) = data.split_at(data.len() / 2);
@@ -24,6 +27,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = (a.count(), b.count());
     if let Some(header) = commit_header(data) {
         // `tree <40 hex>\n`, then `parent <40 hex>\n` per parent.
-        assert!(data.len() >= 46 + 48 * header.parents.len(), "a commit header longer than its commit");
+        assert!(
+            data.len() >= 46 + 48 * header.parents.len(),
+            "a commit header longer than its commit"
+        );
     }
 });
