@@ -322,5 +322,9 @@ mod tests {
         assert!(gc.success());
         let store = PackStore::open(repo.path()).expect("one pack after gc");
         assert_eq!(every_commit(&repo, Some(&store)).unwrap().ids, loose);
+        // gc also wrote a commit-graph, which libgit2's revwalk reads instead of the commits.
+        assert!(dir.path().join(".git/objects/info/commit-graph").exists());
+        let repo = Repository::open(dir.path()).unwrap();
+        assert_eq!(revwalk_order(&repo), loose);
     }
 }
