@@ -272,10 +272,12 @@ pub fn generic_placeholder(secret: &[u8], ctx: &CheckContext) -> bool {
         "vault:",
         "ref+",
         "arn:",
-        "/",
         "\\",
     ];
     if value.starts_with('$') || value.starts_with('@') || MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    if looks_like_path(value) {
         return true;
     }
     // Paths in code (`Token::RecursivePrefix`, `:symbol`), not literals.
@@ -367,6 +369,29 @@ pub fn generic_placeholder(secret: &[u8], ctx: &CheckContext) -> bool {
     false
 }
 
+/// A path, URL or MIME type (`/etc/app/token`, `config/secrets.yml`, `application/json`),
+/// told apart from base64, whose 64-letter alphabet includes `/`: a random 40-character key holds
+/// one about half the time, so "contains a slash" alone would drop that many real secrets.
+/// A path has a root or a dot in front, an empty segment, a lower-case word of three letters or
+/// more, or segments that are all words without digits; base64 segments rarely are any of these.
+fn looks_like_path(value: &str) -> bool {
+    if !value.contains('/') {
+        return false;
+    }
+    if value.starts_with(['/', '.', '~']) || value.contains("//") || value.ends_with('/') {
+        return true;
+    }
+    let word = |segment: &str, lower_only: bool| {
+        segment
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (!lower_only && b.is_ascii_uppercase()) || b"._-".contains(&b))
+    };
+    value
+        .split('/')
+        .any(|segment| segment.len() >= 3 && word(segment, true))
+        || value.split('/').all(|segment| word(segment, false))
+}
+
 /// Runs of one character, short repeated patterns, and keyboard or alphabet sequences.
 fn repetitive(value: &[u8]) -> bool {
     if value.len() < 2 {
@@ -439,13 +464,25 @@ mod tests {
             "ghp_{body}{checksum}",
             "apache@localhost.localdomain",
             ":RecursiveZeroOrMore",
+            "config/secrets.yml",
+            "/run/secrets/db_password",
+            "application/x-www-form-urlencoded",
+            "Token/RecursivePrefix",
+            "vendor/K8sClient2/Config",
         ] {
             assert!(
                 generic_placeholder(value.as_bytes(), &ctx()),
                 "{value} should be a placeholder"
             );
         }
-        for value in ["Tr0ub4dor&3xK9q", "a8Fj2kQp9ZxL3mN7", "9f8e7d6c5b4a39281706f5e4"] {
+        for value in [
+            "Tr0ub4dor&3xK9q",
+            "a8Fj2kQp9ZxL3mN7",
+            "9f8e7d6c5b4a39281706f5e4",
+            // Base64 keys hold `/` and `+`; they are not paths.
+            "2OYzBCp/+N9pUq8Z3kLmWx7/iKBFRtYv1Hs5JdFg",
+            "Hs5J/dFgA0cEiK7B2xq9LmPz",
+        ] {
             assert!(!generic_placeholder(value.as_bytes(), &ctx()), "{value} should be kept");
         }
     }
