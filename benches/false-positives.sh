@@ -4,6 +4,9 @@
 #
 #   benches/false-positives.sh [DIR...]   default: ~/.cargo/registry/src and $LEAKTRAP_CORPUS
 #
+# With FP_REPORTS=DIR, every tool's report is kept there as CORPUS-TOOL.json (ripsecrets: .txt)
+# so that peers' findings can be triaged too (benches/triage.py lists them side by side).
+#
 # Peers come from ../shared/bench/install-peers.sh (or $LEAKTRAP_PEERS/bin) and run offline;
 # a missing one is skipped.
 set -euo pipefail
@@ -58,9 +61,19 @@ for dir in "${dirs[@]}"; do
     row+=" | $(python3 -c "import json,sys; print(sum(len(v) for v in json.load(open('$work/ds.json'))['results'].values()))" 2>/dev/null || echo -)"
   else row+=" | -"; fi
   if command -v ripsecrets >/dev/null; then
-    row+=" | $(ripsecrets "$dir" 2>/dev/null | grep -c . || true)"
+    ripsecrets "$dir" > "$work/ripsecrets.txt" 2>/dev/null || true
+    row+=" | $(grep -c . "$work/ripsecrets.txt" || true)"
   else row+=" | -"; fi
   echo "$row |"
+  if [ -n "${FP_REPORTS:-}" ]; then
+    mkdir -p "$FP_REPORTS"
+    for report in "$work"/{leaktrap,gitleaks,betterleaks,kingfisher}.json "$work/ds.json" "$work/ripsecrets.txt"; do
+      [ -f "$report" ] || continue
+      name=$(basename "$report"); name=${name/#ds./detect-secrets.}
+      cp "$report" "$FP_REPORTS/$(basename "$dir")-$name"
+    done
+  fi
+  rm -f "$work"/{gitleaks,betterleaks,kingfisher}.json "$work/ds.json" "$work/ripsecrets.txt"
   cp "$work/leaktrap.json" "$work/leaktrap-$(basename "$dir").json"
 done
 echo
