@@ -77,6 +77,13 @@ pub fn scan(
         },
     };
     let commits = &listed.ids;
+    if pipeline.verbose {
+        pipeline.note(&format!(
+            "listed {} commits in {:.2}s",
+            commits.len(),
+            walk_started.elapsed().as_secs_f64()
+        ));
+    }
     progress.commits_total.store(commits.len(), Ordering::Relaxed);
     // The walk (one thread) hands over its new blobs in batches; the pool scans each batch in
     // pack order while the walk goes on. With `--threads 1` the walk runs first and the scan
@@ -513,47 +520,57 @@ fn scan_blobs(
             ))
         })
         .collect();
-    let mut found = Vec::new();
-    for mut batch in batches {
-        if let Some(store) = packs {
-            // Unpacked blobs (`None`) go last.
-            batch.sort_by_cached_key(|job| {
-                store
-                    .locate(job.oid.as_bytes())
-                    .map_or((1, 0, 0), |at| (0, at.pack, at.offset))
+    // Each batch is handed to the pool without waiting for the one before to finish, so that
+    // a thread done with its share of a batch starts on the next instead of idling at the end.
+    let found = std::sync::Mutex::new(Vec::new());
+    let workers = &workers;
+    pool.in_place_scope(|scope| {
+        for mut batch in batches {
+            if let Some(store) = packs {
+                // Unpacked blobs (`None`) go last.
+                batch.sort_by_cached_key(|job| {
+                    store
+                        .locate(job.oid.as_bytes())
+                        .map_or((1, 0, 0), |at| (0, at.pack, at.offset))
+                });
+            }
+            let found = &found;
+            scope.spawn(move |_| {
+                let scanned: Vec<(usize, Vec<Finding>)> = batch
+                    .par_iter()
+                    .with_min_len(64)
+                    .map(|job| {
+                        let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                        let mut worker = workers[slot].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                        let (repo, reader) = &mut *worker;
+                        let Some(repo) = repo else {
+                            pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
+                            return (job.index, Vec::new());
+                        };
+                        let commit = Arc::new(CommitInfo {
+                            id: commits[job.commit].to_string(),
+                            author: String::new(),
+                            email: String::new(),
+                            date: String::new(),
+                            message: String::new(),
+                        });
+                        let origin = Origin {
+                            path: job.path.clone(),
+                            source: SourceKind::History,
+                            commit: Some(commit),
+                        };
+                        (job.index, scan_blob(pipeline, repo, reader.as_mut(), job.oid, &origin))
+                    })
+                    .filter(|(_, found)| !found.is_empty())
+                    .collect();
+                found
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .extend(scanned);
             });
         }
-        let scanned: Vec<(usize, Vec<Finding>)> = pool.install(|| {
-            batch
-                .par_iter()
-                .with_min_len(64)
-                .map(|job| {
-                    let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                    let mut worker = workers[slot].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    let (repo, reader) = &mut *worker;
-                    let Some(repo) = repo else {
-                        pipeline.error(&format!("{}: the repository could not be reopened", git_dir.display()));
-                        return (job.index, Vec::new());
-                    };
-                    let commit = Arc::new(CommitInfo {
-                        id: commits[job.commit].to_string(),
-                        author: String::new(),
-                        email: String::new(),
-                        date: String::new(),
-                        message: String::new(),
-                    });
-                    let origin = Origin {
-                        path: job.path.clone(),
-                        source: SourceKind::History,
-                        commit: Some(commit),
-                    };
-                    (job.index, scan_blob(pipeline, repo, reader.as_mut(), job.oid, &origin))
-                })
-                .filter(|(_, found)| !found.is_empty())
-                .collect()
-        });
-        found.extend(scanned);
-    }
+    });
+    let mut found = found.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     found.sort_by_key(|(index, _)| *index);
     Ok(found)
 }
