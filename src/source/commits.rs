@@ -14,13 +14,20 @@
 //!
 //! Anything unusual (grafts, a shallow clone, a commit that does not parse) returns `None`, and
 //! the caller asks libgit2, which also reports errors in its own words.
+//!
+//! With a second thread to spare, a helper reads the older half of the commits while the
+//! listing reads the newer: git stores commits at the front of a pack, newest first, so the
+//! listing, which goes back in time, reaches the helper's half about when the helper is done
+//! (0.50 s -> 0.37 s on git/git). Nothing waits for the helper: a commit it has not read yet is
+//! read here, and a commit it read is known by the hash of its bytes, so it cannot be mistaken.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use git2::{Oid, Repository};
 
 use crate::source::git::{CommitHeader, commit_header};
-use crate::source::pack::{Kind, PackReader, PackStore, Read};
+use crate::source::pack::{Kind, Location, PackReader, PackStore, Read};
 use crate::source::{ObjectId, WordHashing};
 
 /// The listed commits, parents first, with what the tree walk needs of each.
@@ -38,16 +45,29 @@ const CACHE_BYTES: usize = 1 << 20;
 
 /// Every commit reachable from a ref or `HEAD`, in libgit2's order; `None` when libgit2 should
 /// list them instead.
-pub fn every_commit(repo: &Repository, packs: Option<&PackStore>) -> Option<Listed> {
+pub fn every_commit(repo: &Repository, packs: Option<&PackStore>, helper: bool) -> Option<Listed> {
     if repo.is_shallow() || repo.path().join("info").join("grafts").exists() {
         return None;
     }
-    let mut graph = Graph {
-        repo,
-        reader: packs.map(|store| PackReader::new(store, CACHE_BYTES)),
-        nodes: Vec::new(),
-        index: HashMap::default(),
-    };
+    std::thread::scope(|scope| {
+        let prefetch = match packs {
+            Some(store) if helper => Some(Prefetch::start(scope, store)),
+            _ => None,
+        };
+        let graph = Graph {
+            repo,
+            reader: packs.map(|store| PackReader::new(store, CACHE_BYTES)),
+            prefetch,
+            nodes: Vec::new(),
+            index: HashMap::default(),
+        };
+        list(graph)
+    })
+}
+
+/// libgit2's revwalk over `graph`, from every ref and `HEAD`.
+fn list(mut graph: Graph) -> Option<Listed> {
+    let repo = graph.repo;
     // What the revwalk is given: every ref that peels to a commit, then HEAD. It keeps them
     // newest-pushed first.
     let mut tips = Vec::new();
@@ -156,6 +176,7 @@ struct Node {
 struct Graph<'r, 's> {
     repo: &'r Repository,
     reader: Option<PackReader<'s>>,
+    prefetch: Option<Prefetch>,
     nodes: Vec<Node>,
     index: HashMap<ObjectId, usize, WordHashing>,
 }
@@ -196,9 +217,16 @@ impl Graph<'_, '_> {
     fn read(&mut self, id: ObjectId) -> Option<CommitHeader> {
         if let Some(reader) = self.reader.as_mut()
             && let Some(at) = reader.locate(&id.0)
-            && let Ok(Read::Object(Kind::Commit, raw)) = reader.read(at, u64::MAX)
         {
-            return commit_header(&raw);
+            if let Some(prefetch) = self.prefetch.as_mut()
+                && prefetch.covers(at)
+                && let Some(header) = prefetch.take(id)
+            {
+                return Some(header);
+            }
+            if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(at, u64::MAX) {
+                return commit_header(&raw);
+            }
         }
         let odb = self.repo.odb().ok()?;
         let object = odb.read(id.oid()).ok()?;
@@ -206,6 +234,81 @@ impl Graph<'_, '_> {
             .then(|| commit_header(object.data()))
             .flatten()
     }
+}
+
+type Headers = HashMap<ObjectId, CommitHeader, WordHashing>;
+
+/// The helper thread's share: the older half of each pack's leading commits.
+struct Prefetch {
+    ranges: Vec<(Location, Location)>,
+    /// Until the helper's headers have been taken over.
+    pending: Option<Receiver<Headers>>,
+    headers: Headers,
+}
+
+impl Prefetch {
+    fn start<'scope>(scope: &'scope std::thread::Scope<'scope, '_>, store: &'scope PackStore) -> Prefetch {
+        let ranges: Vec<(Location, Location)> = store
+            .leading_commits()
+            .into_iter()
+            .filter_map(|(from, to)| {
+                let offsets = store.offsets_between(from, to);
+                let middle = *offsets.get(offsets.len() / 2)?;
+                Some((Location { offset: middle, ..from }, to))
+            })
+            .collect();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let share = ranges.clone();
+        scope.spawn(move || {
+            let mut reader = PackReader::new(store, CACHE_BYTES);
+            let mut headers = Headers::default();
+            for (from, to) in share {
+                for &offset in store.offsets_between(from, to) {
+                    if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(Location { offset, ..from }, u64::MAX)
+                        && let Some(header) = commit_header(&raw)
+                    {
+                        headers.insert(commit_id(&raw), header);
+                    }
+                }
+            }
+            // The listing may have finished without needing them.
+            let _ = sender.send(headers);
+        });
+        Prefetch {
+            ranges,
+            pending: Some(receiver),
+            headers: Headers::default(),
+        }
+    }
+
+    /// Whether `at` is in the helper's share.
+    fn covers(&self, at: Location) -> bool {
+        self.ranges.iter().any(|&(from, to)| from <= at && at < to)
+    }
+
+    /// The helper's reading of commit `id`, if it has finished; never waits for it.
+    fn take(&mut self, id: ObjectId) -> Option<CommitHeader> {
+        if let Some(pending) = &self.pending {
+            match pending.try_recv() {
+                Ok(headers) => {
+                    self.headers = headers;
+                    self.pending = None;
+                }
+                Err(TryRecvError::Empty) => return None,
+                Err(TryRecvError::Disconnected) => self.pending = None,
+            }
+        }
+        self.headers.remove(&id)
+    }
+}
+
+/// A commit's id: the SHA-1 of its header and bytes.
+fn commit_id(raw: &[u8]) -> ObjectId {
+    use sha1::{Digest, Sha1};
+    let mut hasher = Sha1::new();
+    hasher.update(format!("commit {}\0", raw.len()).as_bytes());
+    hasher.update(raw);
+    ObjectId(hasher.finalize().into())
 }
 
 #[cfg(test)]
@@ -285,7 +388,7 @@ mod tests {
         fn the_order_is_libgit2s((shape, refs, head) in history()) {
             let dir = tempfile::tempdir().unwrap();
             let repo = build(dir.path(), &shape, &refs, head);
-            let listed = every_commit(&repo, None).expect("a plain history lists");
+            let listed = every_commit(&repo, None, false).expect("a plain history lists");
             prop_assert_eq!(listed.ids, revwalk_order(&repo));
             for (id, (tree, parent)) in revwalk_order(&repo).iter().zip(listed.links.unwrap()) {
                 let commit = repo.find_commit(*id).unwrap();
@@ -312,7 +415,7 @@ mod tests {
         repo.reference("refs/tags/tree", first.tree_id(), true, "test").unwrap();
         let who = git2::Signature::new("t", "t@example.com", &git2::Time::new(500, 0)).unwrap();
         repo.tag("annotated", first.as_object(), &who, "a tag", true).unwrap();
-        let loose = every_commit(&repo, None).unwrap().ids;
+        let loose = every_commit(&repo, None, false).unwrap().ids;
         assert_eq!(loose, revwalk_order(&repo));
         let gc = std::process::Command::new("git")
             .args(["gc", "-q", "--aggressive"])
@@ -321,7 +424,31 @@ mod tests {
             .unwrap();
         assert!(gc.success());
         let store = PackStore::open(repo.path()).expect("one pack after gc");
-        assert_eq!(every_commit(&repo, Some(&store)).unwrap().ids, loose);
+        for helper in [false, true] {
+            assert_eq!(every_commit(&repo, Some(&store), helper).unwrap().ids, loose);
+        }
+        // gc writes the commits first; the helper reads the older half of them, as this reads them.
+        let runs = store.leading_commits();
+        assert_eq!(runs.len(), 1);
+        // (gc keeps commits that only reflogs name, too.)
+        let stored = store.offsets_between(runs[0].0, runs[0].1).len();
+        assert!(stored >= loose.len());
+        std::thread::scope(|scope| {
+            let mut prefetch = Prefetch::start(scope, &store);
+            let headers = prefetch.pending.take().unwrap().recv().unwrap();
+            // All of its share but what is not a plain whole commit (gc may store one as a delta).
+            assert!(!headers.is_empty() && headers.len() <= stored - stored / 2);
+            let odb = repo.odb().unwrap();
+            for (id, header) in headers {
+                let at = store.locate(&id.0).unwrap();
+                assert!(prefetch.covers(at));
+                let direct = commit_header(odb.read(id.oid()).unwrap().data()).unwrap();
+                assert_eq!(
+                    (header.tree, header.parents, header.committer_time),
+                    (direct.tree, direct.parents, direct.committer_time)
+                );
+            }
+        });
         // gc also wrote a commit-graph, which libgit2's revwalk reads instead of the commits.
         assert!(dir.path().join(".git/objects/info/commit-graph").exists());
         let repo = Repository::open(dir.path()).unwrap();

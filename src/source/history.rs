@@ -66,7 +66,7 @@ pub fn scan(
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
     let listed = match settings.range {
-        None => every_commit(repo, packs.as_ref()),
+        None => every_commit(repo, packs.as_ref(), settings.threads > 1),
         Some(_) => None,
     };
     let listed = match listed {
