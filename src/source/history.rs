@@ -199,6 +199,9 @@ fn walk_commits(
 /// New blobs handed to the scan at a time: large enough that a batch sorted by pack offset
 /// reads chains in order, small enough that the scan starts early.
 const BATCH: usize = 16 * 1024;
+/// The first batch: for a short range, a batch of BATCH blobs was half of everything, and the
+/// second thread idled until the walk had found it.
+const FIRST_BATCH: usize = 2 * 1024;
 
 /// Cache for the walk's pack reader: trees of consecutive commits share most of their delta
 /// chains.
@@ -281,6 +284,8 @@ struct TreeWalker {
     to_scan: Vec<ScanJob>,
     /// Where batches of `to_scan` go; `None` once the walk is over.
     batches: Option<std::sync::mpsc::SyncSender<Vec<ScanJob>>>,
+    /// Batches handed over so far: the first ones are smaller, so the scan starts sooner.
+    sent: u32,
     /// With `--shard`, only blobs first seen at paths this shard owns are sent.
     shard: Option<crate::settings::Shard>,
     seen_trees: HashSet<ObjectId, WordHashing>,
@@ -451,7 +456,13 @@ impl TreeWalker {
         {
             // A closed channel means the scan stopped; the walk still finishes.
             let _ = batches.send(std::mem::take(&mut self.to_scan));
+            self.sent += 1;
         }
+    }
+
+    /// How many new blobs make a batch now: FIRST_BATCH, doubling with each batch up to BATCH.
+    fn batch_size(&self) -> usize {
+        (FIRST_BATCH << self.sent.min(8)).min(BATCH)
     }
 
     fn sighting(&mut self, oid: ObjectId, path: &[u8], commit: usize) {
@@ -479,7 +490,7 @@ impl TreeWalker {
                         path: path.clone(),
                         commit,
                     });
-                    if self.to_scan.len() >= BATCH {
+                    if self.to_scan.len() >= self.batch_size() {
                         self.send_batch();
                     }
                 }
