@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::commits::{Listed, every_commit};
+use crate::source::commits::{Listed, Start, every_commit, range_commits};
 use crate::source::git::{
     EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_commit_parents, read_tree,
     scan_blob,
@@ -65,14 +65,19 @@ pub fn scan(
     let walk_started = std::time::Instant::now();
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
-    let listed = match settings.range {
+    let starts = settings
+        .range
+        .as_deref()
+        .map(|spec| range_starts(repo, spec))
+        .transpose()?;
+    let listed = match &starts {
         None => every_commit(repo, packs.as_ref(), settings.threads > 1),
-        Some(_) => None,
+        Some(starts) => range_commits(repo, packs.as_ref(), starts),
     };
     let listed = match listed {
         Some(listed) => listed,
         None => Listed {
-            ids: list_commits(repo, settings.range.as_deref())?,
+            ids: list_commits(repo, starts.as_deref())?,
             links: None,
         },
     };
@@ -217,42 +222,49 @@ struct ScanJob {
     commit: usize,
 }
 
+/// What a `--range` gives the revwalk: `A..B` hides A and pushes B, `A...B` pushes both and
+/// hides their merge base, a single commit is pushed.
+fn range_starts(repo: &Repository, spec: &str) -> anyhow::Result<Vec<Start>> {
+    let parsed = repo.revparse(spec).map_err(|e| {
+        anyhow::anyhow!(
+            "--range {spec}: {}\nhint: use A..B, e.g. origin/main..HEAD",
+            e.message()
+        )
+    })?;
+    let peel = |object: Option<&git2::Object>| -> anyhow::Result<Option<Oid>> {
+        object
+            .map(|o| o.peel_to_commit().map(|c| c.id()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--range {spec}: {}", e.message()))
+    };
+    let from = peel(parsed.from())?;
+    let to = peel(parsed.to())?;
+    let mode = parsed.mode();
+    let mut starts = Vec::new();
+    if mode.contains(git2::RevparseMode::MERGE_BASE) {
+        let (a, b) = (from.unwrap(), to.unwrap());
+        starts.extend([Start::Push(a), Start::Push(b), Start::Hide(repo.merge_base(a, b)?)]);
+    } else if mode.contains(git2::RevparseMode::RANGE) {
+        starts.extend(from.map(Start::Hide));
+        starts.extend(to.map(Start::Push));
+    } else if let Some(single) = from {
+        starts.push(Start::Push(single));
+    }
+    Ok(starts)
+}
+
 /// Commits to scan, parents before children, listed by libgit2 (see `commits` for the usual
-/// way).
-fn list_commits(repo: &Repository, range: Option<&str>) -> anyhow::Result<Vec<Oid>> {
+/// way): from `starts`, or from every ref and HEAD.
+fn list_commits(repo: &Repository, starts: Option<&[Start]>) -> anyhow::Result<Vec<Oid>> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    match range {
-        Some(spec) => {
-            let parsed = repo.revparse(spec).map_err(|e| {
-                anyhow::anyhow!(
-                    "--range {spec}: {}\nhint: use A..B, e.g. origin/main..HEAD",
-                    e.message()
-                )
-            })?;
-            let peel = |object: Option<&git2::Object>| -> anyhow::Result<Option<Oid>> {
-                object
-                    .map(|o| o.peel_to_commit().map(|c| c.id()))
-                    .transpose()
-                    .map_err(|e| anyhow::anyhow!("--range {spec}: {}", e.message()))
-            };
-            let from = peel(parsed.from())?;
-            let to = peel(parsed.to())?;
-            let mode = parsed.mode();
-            if mode.contains(git2::RevparseMode::MERGE_BASE) {
-                let (a, b) = (from.unwrap(), to.unwrap());
-                walk.push(a)?;
-                walk.push(b)?;
-                walk.hide(repo.merge_base(a, b)?)?;
-            } else if mode.contains(git2::RevparseMode::RANGE) {
-                if let Some(from) = from {
-                    walk.hide(from)?;
+    match starts {
+        Some(starts) => {
+            for &start in starts {
+                match start {
+                    Start::Push(oid) => walk.push(oid)?,
+                    Start::Hide(oid) => walk.hide(oid)?,
                 }
-                if let Some(to) = to {
-                    walk.push(to)?;
-                }
-            } else if let Some(single) = from {
-                walk.push(single)?;
             }
         }
         None => {
