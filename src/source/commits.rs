@@ -353,6 +353,9 @@ fn still_interesting(nodes: &[Node], list: &VecDeque<(i64, usize)>, time: i64, s
 
 type Headers = HashMap<ObjectId, CommitHeader, WordHashing>;
 
+/// The largest entry the helper reads; a commit larger than this is left to the listing.
+const MAX_PREFETCHED: u64 = 1 << 20;
+
 /// The helper thread's share: the older half of each pack's leading commits.
 struct Prefetch {
     ranges: Vec<(Location, Location)>,
@@ -379,7 +382,10 @@ impl Prefetch {
             let mut headers = Headers::default();
             for (from, to) in share {
                 for &offset in store.offsets_between(from, to) {
-                    if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(Location { offset, ..from }, u64::MAX)
+                    // The run is found by bisection and may hold other entries: a large one is
+                    // refused from its header, never inflated here.
+                    if let Ok(Read::Object(Kind::Commit, raw)) =
+                        reader.read(Location { offset, ..from }, MAX_PREFETCHED)
                         && let Some(header) = commit_header(&raw)
                     {
                         headers.insert(commit_id(&raw), header);
