@@ -37,6 +37,9 @@ pub struct Listed {
     pub ids: Vec<Oid>,
     /// Per commit: its tree and its first parent, when the listing read them.
     pub links: Option<Vec<Links>>,
+    /// The parents of listed commits that are not listed themselves (for a range, the commits
+    /// just outside it), sorted, when the listing read them.
+    pub outside_parents: Option<Vec<Oid>>,
 }
 
 /// A commit's tree and first parent.
@@ -192,6 +195,18 @@ fn list(mut graph: Graph, starts: &[Start]) -> Option<Listed> {
     // `GIT_SORT_REVERSE`.
     order.reverse();
     let nodes = &graph.nodes;
+    let mut listed = vec![false; nodes.len()];
+    for &n in &order {
+        listed[n] = true;
+    }
+    let mut outside: Vec<Oid> = order
+        .iter()
+        .flat_map(|&n| nodes[n].parents.iter())
+        .filter(|&&p| !listed[p])
+        .map(|&p| nodes[p].id.oid())
+        .collect();
+    outside.sort();
+    outside.dedup();
     Some(Listed {
         ids: order.iter().map(|&n| nodes[n].id.oid()).collect(),
         links: Some(
@@ -200,6 +215,7 @@ fn list(mut graph: Graph, starts: &[Start]) -> Option<Listed> {
                 .map(|&n| (nodes[n].tree, nodes[n].parents.first().map(|&p| nodes[p].id)))
                 .collect(),
         ),
+        outside_parents: Some(outside),
     })
 }
 
@@ -554,6 +570,14 @@ mod tests {
             let listed = range_commits(&repo, None, &starts).expect("a plain history lists");
             let expected = revwalk_from(&repo, &starts);
             prop_assert_eq!(&listed.ids, &expected);
+            let mut outside: Vec<Oid> = expected
+                .iter()
+                .flat_map(|id| repo.find_commit(*id).unwrap().parent_ids().collect::<Vec<_>>())
+                .filter(|parent| !expected.contains(parent))
+                .collect();
+            outside.sort();
+            outside.dedup();
+            prop_assert_eq!(listed.outside_parents.unwrap(), outside);
             for (id, (tree, parent)) in expected.iter().zip(listed.links.unwrap()) {
                 let commit = repo.find_commit(*id).unwrap();
                 prop_assert_eq!(tree, ObjectId::of(commit.tree_id()));

@@ -79,6 +79,7 @@ pub fn scan(
         None => Listed {
             ids: list_commits(repo, starts.as_deref())?,
             links: None,
+            outside_parents: None,
         },
     };
     let commits = &listed.ids;
@@ -169,7 +170,15 @@ fn walk_commits(
 ) {
     let mut reader = packs.map(|store| PackReader::new(store, WALK_CACHE_BYTES));
     if settings.range.is_some() {
-        walker.seed_with_boundary(pipeline, repo, reader.as_mut(), &listed.ids);
+        let started = std::time::Instant::now();
+        walker.seed_with_boundary(pipeline, repo, reader.as_mut(), listed);
+        if pipeline.verbose {
+            pipeline.note(&format!(
+                "recorded what {} paths held before the range in {:.2}s",
+                walker.boundary_paths.len(),
+                started.elapsed().as_secs_f64()
+            ));
+        }
     }
     // Each commit's tree, to diff its children against.
     let mut tree_of: HashMap<ObjectId, ObjectId, WordHashing> = HashMap::default();
@@ -318,17 +327,21 @@ impl TreeWalker {
         pipeline: &Pipeline,
         repo: &Repository,
         mut packs: Option<&mut PackReader>,
-        commits: &[Oid],
+        listed: &Listed,
     ) {
-        let inside: HashSet<Oid, WordHashing> = commits.iter().copied().collect();
-        let mut boundary: Vec<Oid> = Vec::new();
-        for &oid in commits {
-            if let Ok(parents) = read_commit_parents(repo, packs.as_deref_mut(), oid) {
-                boundary.extend(parents.into_iter().map(ObjectId::oid).filter(|p| !inside.contains(p)));
+        // The listing knows every commit's parents; libgit2's does not say, so they are read.
+        let boundary = listed.outside_parents.clone().unwrap_or_else(|| {
+            let inside: HashSet<Oid, WordHashing> = listed.ids.iter().copied().collect();
+            let mut boundary: Vec<Oid> = Vec::new();
+            for &oid in &listed.ids {
+                if let Ok(parents) = read_commit_parents(repo, packs.as_deref_mut(), oid) {
+                    boundary.extend(parents.into_iter().map(ObjectId::oid).filter(|p| !inside.contains(p)));
+                }
             }
-        }
-        boundary.sort();
-        boundary.dedup();
+            boundary.sort();
+            boundary.dedup();
+            boundary
+        });
         // Boundary commits share most of their trees: a subtree already walked at the same path
         // recorded the very same paths and blobs.
         let mut walked: HashSet<(String, ObjectId)> = HashSet::new();
