@@ -34,7 +34,8 @@ def relative(path, root):
     path = str(path)
     if path.startswith(root + "/"):
         return path[len(root) + 1 :]
-    return path.lstrip("./")
+    # A literal `./` only: `lstrip` would also eat the dot of `.github/`.
+    return path[2:] if path.startswith("./") else path
 
 
 def findings(reports, corpus, root):
@@ -46,9 +47,8 @@ def findings(reports, corpus, root):
     data = load("leaktrap") or []
     for f in data:
         yield "leaktrap", f["path"], f["line"], f["rule_id"]
-    for tool in ("gitleaks",):
-        for f in load(tool) or []:
-            yield tool, relative(f["File"], root), max(f["StartLine"], 1), f["RuleID"]
+    for f in load("gitleaks") or []:
+        yield "gitleaks", relative(f["File"], root), max(f["StartLine"], 1), f["RuleID"]
     data = load("betterleaks") or {}
     for f in data.get("findings", []):
         loc = f["location"]
@@ -124,7 +124,7 @@ def main(argv):
 
     print("| corpus | tool | findings | secret | fixture | false positive | not judged |")
     print("|---|---|---|---|---|---|---|")
-    missing = []
+    missing = {}  # insertion-ordered set of locations not judged
     for corpus in corpora:
         for tool in TOOLS:
             tally = defaultdict(int)
@@ -133,8 +133,8 @@ def main(argv):
                     continue
                 label = judged.get((c, path, line), "not judged")
                 tally[label] += len(tools[tool])
-                if label == "not judged" and (c, path, line) not in missing:
-                    missing.append((c, path, line))
+                if label == "not judged":
+                    missing[(c, path, line)] = None
             cells = [str(tally[label]) for label in LABELS + ["not judged"]]
             print(f"| {corpus} | {tool} | {counts[(corpus, tool)]} | " + " | ".join(cells) + " |")
     if missing:

@@ -330,22 +330,27 @@ impl TreeWalker {
         listed: &Listed,
     ) {
         // The listing knows every commit's parents; libgit2's does not say, so they are read.
-        let boundary = listed.outside_parents.clone().unwrap_or_else(|| {
-            let inside: HashSet<Oid, WordHashing> = listed.ids.iter().copied().collect();
-            let mut boundary: Vec<Oid> = Vec::new();
-            for &oid in &listed.ids {
-                if let Ok(parents) = read_commit_parents(repo, packs.as_deref_mut(), oid) {
-                    boundary.extend(parents.into_iter().map(ObjectId::oid).filter(|p| !inside.contains(p)));
+        let read_here;
+        let boundary: &[Oid] = match &listed.outside_parents {
+            Some(outside) => outside,
+            None => {
+                let inside: HashSet<Oid, WordHashing> = listed.ids.iter().copied().collect();
+                let mut boundary: Vec<Oid> = Vec::new();
+                for &oid in &listed.ids {
+                    if let Ok(parents) = read_commit_parents(repo, packs.as_deref_mut(), oid) {
+                        boundary.extend(parents.into_iter().map(ObjectId::oid).filter(|p| !inside.contains(p)));
+                    }
                 }
+                boundary.sort();
+                boundary.dedup();
+                read_here = boundary;
+                &read_here
             }
-            boundary.sort();
-            boundary.dedup();
-            boundary
-        });
+        };
         // Boundary commits share most of their trees: a subtree already walked at the same path
         // recorded the very same paths and blobs.
         let mut walked: HashSet<(String, ObjectId)> = HashSet::new();
-        for oid in boundary {
+        for &oid in boundary {
             let Ok(tree) = repo.find_commit(oid).and_then(|c| c.tree()) else {
                 continue;
             };

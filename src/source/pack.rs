@@ -88,11 +88,11 @@ impl PackStore {
         Some(PackStore { packs })
     }
 
-    /// The entries at the front of each pack that are whole commits, as `git pack-objects`
-    /// writes them (commits first, newest first), as the offsets where that run starts and
-    /// ends. Found by bisection on the entries' types, which assumes the run is unbroken; if it
-    /// is not, the range holds other entries too, and callers must check what they read.
-    pub fn leading_commits(&self) -> Vec<(Location, Location)> {
+    /// The offsets of the entries at the front of each pack that are whole commits, as `git
+    /// pack-objects` writes them (commits first, newest first), by pack number. Found by
+    /// bisection on the entries' types, which assumes the run is unbroken; if it is not, the run
+    /// holds other entries too, and callers must check what they read.
+    pub fn leading_commits(&self) -> Vec<(u32, &[u64])> {
         let is_commit = |pack: &Pack, offset: u64| {
             matches!(
                 read_entry_header(pack, offset),
@@ -102,36 +102,15 @@ impl PackStore {
                 })
             )
         };
-        let mut runs = Vec::new();
-        for (number, pack) in self.packs.iter().enumerate() {
-            let count = pack.sorted_offsets.partition_point(|&offset| is_commit(pack, offset));
-            if count > 0 {
-                let end = pack.sorted_offsets.get(count).copied().unwrap_or(pack.data_end);
-                let number = number as u32;
-                runs.push((
-                    Location {
-                        pack: number,
-                        offset: pack.sorted_offsets[0],
-                    },
-                    Location {
-                        pack: number,
-                        offset: end,
-                    },
-                ));
-            }
-        }
-        runs
-    }
-
-    /// The offsets of the entries of `pack` from `from` (inclusive) to `to` (exclusive), in
-    /// pack order.
-    pub fn offsets_between(&self, from: Location, to: Location) -> &[u64] {
-        let Some(pack) = self.packs.get(from.pack as usize) else {
-            return &[];
-        };
-        let start = pack.sorted_offsets.partition_point(|&o| o < from.offset);
-        let end = pack.sorted_offsets.partition_point(|&o| o < to.offset);
-        &pack.sorted_offsets[start..end.max(start)]
+        self.packs
+            .iter()
+            .enumerate()
+            .map(|(number, pack)| {
+                let count = pack.sorted_offsets.partition_point(|&offset| is_commit(pack, offset));
+                (number as u32, &pack.sorted_offsets[..count])
+            })
+            .filter(|(_, run)| !run.is_empty())
+            .collect()
     }
 
     /// Where `id` is stored, if in a pack.
