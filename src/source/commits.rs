@@ -17,15 +17,19 @@
 //! Anything unusual (grafts, a shallow clone, a commit that does not parse) returns `None`, and
 //! the caller asks libgit2, which also reports errors in its own words.
 //!
-//! With a second thread to spare, a helper reads the older half of the commits while the
-//! listing reads the newer: git stores commits at the front of a pack, newest first, so the
-//! listing, which goes back in time, reaches the helper's half about when the helper is done
-//! (0.50 s -> 0.37 s on git/git). The listing never waits for a commit from the helper: one it
-//! has not read yet is read here, and one it read is known by the hash of its bytes, so it
-//! cannot be mistaken. Only the end of the listing waits for the helper to finish.
+//! With a second thread to spare, a helper reads commits ahead of the listing: git stores
+//! commits at the front of a pack, newest first, and the listing goes back in time, so both go
+//! through them in about the same order. The helper takes them a chunk at a time and skips every
+//! chunk the listing had to read from itself, so the two share the reading (on git/git: the whole
+//! history 0.50 s -> 0.34 s; `HEAD~3031..HEAD`, which reads 30,800 commits for its 12,471,
+//! 0.22 s -> 0.14 s). The listing never waits for a commit from the helper: one it has not
+//! handed over yet is read here, and one it did is known by the hash of its bytes, so it cannot
+//! be mistaken. Once the listing has what it needs the helper stops.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 
 use git2::{Oid, Repository};
 
@@ -73,9 +77,8 @@ pub fn every_commit(repo: &Repository, packs: Option<&PackStore>, helper: bool) 
 
 /// The commits of a `--range`, given as the revwalk would be (see `Start`), in libgit2's
 /// order; `None` when libgit2 should list them instead.
-pub fn range_commits(repo: &Repository, packs: Option<&PackStore>, starts: &[Start]) -> Option<Listed> {
-    // A short range reads few commits: no helper to read half of all of them.
-    list_from(repo, packs, false, starts)
+pub fn range_commits(repo: &Repository, packs: Option<&PackStore>, helper: bool, starts: &[Start]) -> Option<Listed> {
+    list_from(repo, packs, helper, starts)
 }
 
 /// What a revwalk is given, in the order it is given.
@@ -161,6 +164,8 @@ fn list(mut graph: Graph, starts: &[Start]) -> Option<Listed> {
         last_time = graph.nodes[commit].time;
         limited.push(commit);
     }
+    // Every commit the order needs is read: the helper can stop.
+    graph.prefetch = None;
     // `sort_in_topological_order`: a commit comes out once all its children have; among those
     // ready, the last made ready first, starting from the tips in list order.
     let mut in_degree = vec![0u32; graph.nodes.len()];
@@ -326,8 +331,7 @@ impl Graph<'_, '_> {
             && let Some(at) = reader.locate(&id.0)
         {
             if let Some(prefetch) = self.prefetch.as_mut()
-                && prefetch.covers(at)
-                && let Some(header) = prefetch.take(id)
+                && let Some(header) = prefetch.take(id, at)
             {
                 return Some(header);
             }
@@ -373,70 +377,101 @@ type Headers = HashMap<ObjectId, CommitHeader, WordHashing>;
 /// The largest entry the helper reads; a commit larger than this is left to the listing.
 const MAX_PREFETCHED: u64 = 1 << 20;
 
-/// The helper thread's share: the older half of each pack's leading commits.
+/// Commits the helper reads and hands over at a time: small enough that the listing rarely
+/// reaches a chunk the helper is still reading (about a millisecond of work), large enough that
+/// handing over costs nothing.
+const CHUNK: usize = 128;
+
+/// Commits read ahead by a helper thread, a chunk of each pack's leading commits at a time.
+///
+/// Both go the same way, newest first; the helper skips every chunk the listing has had to read
+/// from itself, so it keeps ahead of the listing, and when the listing catches up the two
+/// leapfrog. Either way each reads about half. The listing never waits: a commit the helper has
+/// not handed over yet it reads itself.
 struct Prefetch<'s> {
-    /// Entry offsets, in pack order, by pack number.
-    shares: Vec<(u32, &'s [u64])>,
-    /// Until the helper's headers have been taken over.
-    pending: Option<Receiver<Headers>>,
+    /// The leading commits' entry offsets, `CHUNK` at a time, in pack order.
+    chunks: Vec<(u32, &'s [u64])>,
+    /// Per chunk: the helper has taken it, or the listing read from it itself.
+    claimed: Arc<[AtomicBool]>,
+    /// Set when the listing is over: the helper stops after the commit it is reading.
+    over: Arc<AtomicBool>,
+    handed: Receiver<Vec<(ObjectId, CommitHeader)>>,
     headers: Headers,
 }
 
 impl<'s> Prefetch<'s> {
     fn start(scope: &'s std::thread::Scope<'s, '_>, store: &'s PackStore) -> Prefetch<'s> {
-        let shares: Vec<(u32, &[u64])> = store
+        let chunks: Vec<(u32, &[u64])> = store
             .leading_commits()
             .into_iter()
-            .map(|(pack, run)| (pack, &run[run.len() / 2..]))
+            .flat_map(|(pack, run)| run.chunks(CHUNK).map(move |chunk| (pack, chunk)))
             .collect();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let share = shares.clone();
+        let claimed: Arc<[AtomicBool]> = chunks.iter().map(|_| AtomicBool::new(false)).collect();
+        let over = Arc::new(AtomicBool::new(false));
+        let (sender, handed) = std::sync::mpsc::channel();
+        let (share, taken, stop) = (chunks.clone(), Arc::clone(&claimed), Arc::clone(&over));
         scope.spawn(move || {
             let mut reader = PackReader::new(store, CACHE_BYTES);
-            let mut headers = Headers::default();
-            for (pack, offsets) in share {
+            for (number, (pack, offsets)) in share.into_iter().enumerate() {
+                if taken[number].swap(true, Ordering::Relaxed) {
+                    continue;
+                }
+                let mut headers = Vec::with_capacity(offsets.len());
                 for &offset in offsets {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
                     // The run is found by bisection and may hold other entries: a large one is
                     // refused from its header, never inflated here.
                     if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(Location { pack, offset }, MAX_PREFETCHED)
                         && let Some(header) = commit_header(&raw)
                     {
-                        headers.insert(commit_id(&raw), header);
+                        headers.push((commit_id(&raw), header));
                     }
                 }
+                if sender.send(headers).is_err() {
+                    return;
+                }
             }
-            // The listing may have finished without needing them.
-            let _ = sender.send(headers);
         });
         Prefetch {
-            shares,
-            pending: Some(receiver),
+            chunks,
+            claimed,
+            over,
+            handed,
             headers: Headers::default(),
         }
     }
 
-    /// Whether `at` (where an entry starts) is in the helper's share.
-    fn covers(&self, at: Location) -> bool {
-        self.shares.iter().any(|&(pack, offsets)| {
-            pack == at.pack
-                && offsets.first().is_some_and(|&first| first <= at.offset)
-                && offsets.last().is_some_and(|&last| at.offset <= last)
-        })
+    /// The chunk holding the entry at `at`, if any.
+    fn chunk_of(&self, at: Location) -> Option<usize> {
+        let first = self.chunks.partition_point(|&(pack, offsets)| {
+            pack < at.pack || (pack == at.pack && offsets.last().is_some_and(|&last| last < at.offset))
+        });
+        let &(pack, offsets) = self.chunks.get(first)?;
+        (pack == at.pack && offsets.binary_search(&at.offset).is_ok()).then_some(first)
     }
 
-    /// The helper's reading of commit `id`, if it has finished; never waits for it.
-    fn take(&mut self, id: ObjectId) -> Option<CommitHeader> {
-        if let Some(pending) = &self.pending {
-            match pending.try_recv() {
-                Ok(headers) => {
-                    self.headers = headers;
-                    self.pending = None;
-                }
-                Err(TryRecvError::Empty) => return None,
-                Err(TryRecvError::Disconnected) => self.pending = None,
-            }
+    /// The helper's reading of commit `id` (stored at `at`), if it has handed it over; never
+    /// waits for it. When it has not, the listing reads the commit itself, and the helper is
+    /// told to leave that chunk alone.
+    fn take(&mut self, id: ObjectId, at: Location) -> Option<CommitHeader> {
+        while let Ok(headers) = self.handed.try_recv() {
+            self.headers.extend(headers);
         }
-        self.headers.remove(&id)
+        let header = self.headers.remove(&id);
+        if header.is_none()
+            && let Some(chunk) = self.chunk_of(at)
+        {
+            self.claimed[chunk].store(true, Ordering::Relaxed);
+        }
+        header
+    }
+}
+
+impl Drop for Prefetch<'_> {
+    fn drop(&mut self) {
+        self.over.store(true, Ordering::Relaxed);
     }
 }
 
@@ -467,6 +502,19 @@ mod tests {
         walk.map(Result::unwrap).collect()
     }
 
+    /// 320 hex digits that differ from commit to commit: git stores a commit as a delta when it
+    /// is much like another, and the pack reader expects whole commits at the front of a pack.
+    fn noise(i: usize) -> String {
+        use sha1::{Digest, Sha1};
+        let mut digest: [u8; 20] = Sha1::digest(i.to_le_bytes()).into();
+        let mut text = String::new();
+        for _ in 0..8 {
+            text.extend(digest.iter().map(|b| format!("{b:02x}")));
+            digest = Sha1::digest(digest).into();
+        }
+        text
+    }
+
     /// A history of `shape.len()` commits: commit `i` has the parents `shape[i].0` (indices of
     /// earlier commits) and the commit time `shape[i].1`; `refs` point branches and tags at
     /// commits.
@@ -482,7 +530,7 @@ mod tests {
             let parents: Vec<git2::Commit> = parents.iter().map(|&p| repo.find_commit(ids[p]).unwrap()).collect();
             let parents: Vec<&git2::Commit> = parents.iter().collect();
             ids.push(
-                repo.commit(None, &who, &who, &format!("c{i}"), &tree, &parents)
+                repo.commit(None, &who, &who, &format!("c{i}\n\n{}", noise(i)), &tree, &parents)
                     .unwrap(),
             );
         }
@@ -568,7 +616,7 @@ mod tests {
                     if *hide { Start::Hide(oid) } else { Start::Push(oid) }
                 })
                 .collect();
-            let listed = range_commits(&repo, None, &starts).expect("a plain history lists");
+            let listed = range_commits(&repo, None, false, &starts).expect("a plain history lists");
             let expected = revwalk_from(&repo, &starts);
             prop_assert_eq!(&listed.ids, &expected);
             let mut outside: Vec<Oid> = expected
@@ -583,6 +631,61 @@ mod tests {
                 let commit = repo.find_commit(*id).unwrap();
                 prop_assert_eq!(tree, ObjectId::of(commit.tree_id()));
                 prop_assert_eq!(parent, commit.parent_ids().next().map(ObjectId::of));
+            }
+        }
+    }
+
+    /// Enough commits for the helper to read many chunks while the listing reads others: with
+    /// it and without, whole history and ranges, the order is the revwalk's.
+    #[test]
+    fn the_helper_changes_nothing_across_many_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        // A main line with a side branch forking every 50 commits and merged 20 commits later;
+        // some side commits are dated before their parents.
+        let mut shape: Vec<(Vec<usize>, i64)> = vec![(vec![], 1_000)];
+        let mut side: Option<usize> = None;
+        for i in 1..(CHUNK * 6) {
+            let last_main = shape.len() - 1;
+            let time = 1_000 + i as i64 * 10;
+            if i % 50 == 0 {
+                side = Some(last_main);
+            }
+            if let Some(tip) = side
+                && i % 3 == 0
+            {
+                shape.push((vec![tip], time - 400));
+                side = Some(shape.len() - 1);
+            }
+            let mut parents = vec![shape.len() - 1 - usize::from(side.is_some() && i % 3 == 0)];
+            if i % 50 == 20
+                && let Some(tip) = side.take()
+            {
+                parents.push(tip);
+            }
+            shape.push((parents, time));
+        }
+        let last = shape.len() - 1;
+        let repo = build(dir.path(), &shape, &[(last, false), (last / 2, true)], last);
+        let gc = std::process::Command::new("git")
+            .args(["gc", "-q"])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(gc.success());
+        let store = PackStore::open(repo.path()).expect("one pack after gc");
+        assert!(store.leading_commits()[0].1.len() > CHUNK * 6);
+        let all = revwalk_order(&repo);
+        for _ in 0..5 {
+            assert_eq!(every_commit(&repo, Some(&store), true).unwrap().ids, all);
+        }
+        let head = repo.head().unwrap().target().unwrap();
+        for back in [3, 100, 400, all.len() - 2] {
+            let base = all[all.len() - 1 - back];
+            let starts = [Start::Hide(base), Start::Push(head)];
+            let expected = revwalk_from(&repo, &starts);
+            for helper in [false, true, true] {
+                let listed = range_commits(&repo, Some(&store), helper, &starts).unwrap();
+                assert_eq!(listed.ids, expected, "HEAD..{back} back, helper {helper}");
             }
         }
     }
@@ -616,21 +719,21 @@ mod tests {
         for helper in [false, true] {
             assert_eq!(every_commit(&repo, Some(&store), helper).unwrap().ids, loose);
         }
-        // gc writes the commits first; the helper reads the older half of them, as this reads them.
+        // gc writes the commits first; left alone, the helper reads all of them, a chunk at a time.
         let runs = store.leading_commits();
         assert_eq!(runs.len(), 1);
         // (gc keeps commits that only reflogs name, too.)
         let stored = runs[0].1.len();
         assert!(stored >= loose.len());
         std::thread::scope(|scope| {
-            let mut prefetch = Prefetch::start(scope, &store);
-            let headers = prefetch.pending.take().unwrap().recv().unwrap();
-            // All of its share but what is not a plain whole commit (gc may store one as a delta).
-            assert!(!headers.is_empty() && headers.len() <= stored - stored / 2);
+            let prefetch = Prefetch::start(scope, &store);
+            let headers: Vec<(ObjectId, CommitHeader)> = prefetch.handed.iter().flatten().collect();
+            // All of them but what is not a plain whole commit (gc may store one as a delta).
+            assert!(!headers.is_empty() && headers.len() <= stored);
             let odb = repo.odb().unwrap();
             for (id, header) in headers {
                 let at = store.locate(&id.0).unwrap();
-                assert!(prefetch.covers(at));
+                assert!(prefetch.chunk_of(at).is_some());
                 let direct = commit_header(odb.read(id.oid()).unwrap().data()).unwrap();
                 assert_eq!(
                     (header.tree, header.parents, header.committer_time),

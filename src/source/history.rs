@@ -19,7 +19,7 @@ use crate::source::git::{
     EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_commit_parents, read_tree,
     scan_blob,
 };
-use crate::source::pack::{PackReader, PackStore};
+use crate::source::pack::{PackReader, PackStore, SharedCache};
 use crate::source::{CommitInfo, ObjectId, Origin, SourceKind, WordHashing};
 
 /// How to walk history.
@@ -70,9 +70,11 @@ pub fn scan(
         .as_deref()
         .map(|spec| range_starts(repo, spec))
         .transpose()?;
+    // A second thread, if any, reads commits ahead of the listing.
+    let helper = settings.threads > 1;
     let listed = match &starts {
-        None => every_commit(repo, packs.as_ref(), settings.threads > 1),
-        Some(starts) => range_commits(repo, packs.as_ref(), starts),
+        None => every_commit(repo, packs.as_ref(), helper),
+        Some(starts) => range_commits(repo, packs.as_ref(), helper, starts),
     };
     let listed = match listed {
         Some(listed) => listed,
@@ -210,9 +212,12 @@ fn walk_commits(
     }
 }
 
-/// New blobs handed to the scan at a time: large enough that a batch sorted by pack offset
-/// reads chains in order, small enough that the scan starts early.
-const BATCH: usize = 16 * 1024;
+/// The most new blobs handed to the scan at a time. Each batch is read in pack order, one pass
+/// over the pack: delta bases the cache dropped since the pass before are inflated again. With
+/// batches of 16,384 blobs git/git's whole history inflated 958 MB, with 65,536 826 MB (14% less
+/// to inflate). The walk finds blobs faster than the scan reads them, so the larger
+/// batches never leave the scan waiting.
+const BATCH: usize = 64 * 1024;
 /// The first batch: for a short range, a batch of BATCH blobs was half of everything, and the
 /// second thread idled until the walk had found it.
 const FIRST_BATCH: usize = 2 * 1024;
@@ -220,7 +225,7 @@ const FIRST_BATCH: usize = 2 * 1024;
 /// Cache for the walk's pack reader: trees of consecutive commits share most of their delta
 /// chains.
 const WALK_CACHE_BYTES: usize = 16 << 20;
-/// Cache for each scanning thread's pack reader.
+/// Cache for the scanning threads' pack readers, per thread (they share one).
 const SCAN_CACHE_BYTES: usize = 16 << 20;
 
 /// A blob to scan: its job, and what reading it needs.
@@ -551,13 +556,15 @@ fn scan_blobs(
 ) -> anyhow::Result<Vec<(usize, Vec<Finding>)>> {
     let threads = threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    // One repository handle and pack reader per pool thread, kept across batches.
+    // One repository handle and pack reader per pool thread, kept across batches; the readers
+    // share one cache.
+    let cache = SharedCache::new(SCAN_CACHE_BYTES * threads);
     type Worker<'s> = (Option<Repository>, Option<PackReader<'s>>);
     let workers: Vec<std::sync::Mutex<Worker>> = (0..threads)
         .map(|_| {
             std::sync::Mutex::new((
                 Repository::open(git_dir).ok(),
-                packs.map(|store| PackReader::new(store, SCAN_CACHE_BYTES)),
+                packs.map(|store| PackReader::sharing(store, &cache)),
             ))
         })
         .collect();

@@ -198,8 +198,54 @@ pub enum Read {
 /// Reads objects with a cache of the ones resolved recently. One per thread.
 pub struct PackReader<'s> {
     store: &'s PackStore,
-    cache: ObjectCache,
+    cache: Cache<'s>,
     inflater: Decompressor,
+}
+
+/// A reader's cache: its own, or one it shares with the other readers of a scan.
+enum Cache<'s> {
+    Own(ObjectCache),
+    Shared(&'s SharedCache),
+}
+
+/// A cache the scanning threads of one history scan share. Blobs sharing a delta chain are often
+/// read by different threads; with a cache each, both resolved the chain's bases (on git/git
+/// that was a fifth more inflating with two threads than with one). The lock is held only to
+/// look up or insert an `Arc`; inflating and applying deltas happen outside it.
+pub struct SharedCache(std::sync::Mutex<ObjectCache>);
+
+impl SharedCache {
+    pub fn new(bytes: usize) -> SharedCache {
+        SharedCache(std::sync::Mutex::new(ObjectCache::new(bytes)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ObjectCache> {
+        // A thread that panicked holding the lock left the maps whole: each update is one insert.
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Cache<'_> {
+    fn get(&mut self, at: Location) -> Option<(Kind, Bytes)> {
+        self.with(|cache| cache.get(at))
+    }
+
+    fn put(&mut self, at: Location, kind: Kind, data: &Bytes) {
+        self.with(|cache| cache.put(at, kind, data));
+    }
+
+    /// Runs `update`, then frees the generation it dropped, if any, outside the lock.
+    fn with<T>(&mut self, update: impl FnOnce(&mut ObjectCache) -> T) -> T {
+        let (result, dropped) = match self {
+            Cache::Own(cache) => (update(cache), cache.dropped.take()),
+            Cache::Shared(shared) => {
+                let mut cache = shared.lock();
+                (update(&mut cache), cache.dropped.take())
+            }
+        };
+        drop(dropped);
+        result
+    }
 }
 
 /// An entry's header: what it is and where its compressed data lies.
@@ -231,7 +277,16 @@ impl<'s> PackReader<'s> {
     pub fn new(store: &'s PackStore, cache_bytes: usize) -> PackReader<'s> {
         PackReader {
             store,
-            cache: ObjectCache::new(cache_bytes),
+            cache: Cache::Own(ObjectCache::new(cache_bytes)),
+            inflater: Decompressor::new(),
+        }
+    }
+
+    /// A reader that shares `cache` with other readers.
+    pub fn sharing(store: &'s PackStore, cache: &'s SharedCache) -> PackReader<'s> {
+        PackReader {
+            store,
+            cache: Cache::Shared(cache),
             inflater: Decompressor::new(),
         }
     }
@@ -491,12 +546,16 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+type Generation = HashMap<Location, (Kind, Bytes), WordHashing>;
+
 /// Recently resolved objects, bounded in bytes. Two generations approximate least-recently-
 /// used: new objects go to the young one; when it is full it becomes the old one, and the old one
 /// is dropped; a hit in the old generation moves the object back to the young one.
 struct ObjectCache {
-    young: HashMap<Location, (Kind, Bytes), WordHashing>,
-    old: HashMap<Location, (Kind, Bytes), WordHashing>,
+    young: Generation,
+    old: Generation,
+    /// The old generation the last update dropped, for the caller to free (outside a lock).
+    dropped: Option<Generation>,
     young_bytes: usize,
     generation_bytes: usize,
 }
@@ -506,6 +565,7 @@ impl ObjectCache {
         ObjectCache {
             young: HashMap::default(),
             old: HashMap::default(),
+            dropped: None,
             young_bytes: 0,
             generation_bytes: bytes / 2,
         }
@@ -526,7 +586,7 @@ impl ObjectCache {
             return;
         }
         if self.young_bytes + data.len() > self.generation_bytes {
-            self.old = std::mem::take(&mut self.young);
+            self.dropped = Some(std::mem::replace(&mut self.old, std::mem::take(&mut self.young)));
             self.young_bytes = 0;
         }
         self.young_bytes += data.len();
