@@ -130,6 +130,9 @@ fn scan(settings: &ScanSettings) -> anyhow::Result<u8> {
         }
     }
     finish(settings, &collected, started);
+    // The process ends next, which frees everything at once; freeing the rules' compiled regexes
+    // and their per-thread caches one by one took 2-4 ms after a work-tree scan, on one thread.
+    std::mem::forget(collected);
     Ok(code)
 }
 
