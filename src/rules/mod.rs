@@ -79,6 +79,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub regex_source: String,
     regex: OnceLock<Result<Regex, String>>,
+    /// A cheaper regex that finds where `regex` can match, when there is one (see
+    /// `compile_search_regex`).
+    search: OnceLock<Option<Regex>>,
     /// The regex exactly as written, compiled only when the open-ended form ran past the
     /// rule's bound (see `compile_regex`).
     exact: OnceLock<Result<Regex, String>>,
@@ -130,6 +133,14 @@ impl Rule {
             .map_err(|e| e.as_str())
     }
 
+    /// A regex that matches wherever `regex()` does and is cheaper to run, to find where to run
+    /// `regex()`; `None` when `regex()` is as cheap.
+    pub fn search_regex(&self) -> Option<&Regex> {
+        self.search
+            .get_or_init(|| compile_search_regex(&self.regex_source))
+            .as_ref()
+    }
+
     /// The regex exactly as written, for the rare match that ran past the bound of a repetition
     /// `regex()` compiled open-ended.
     pub fn exact_regex(&self) -> Result<&Regex, &str> {
@@ -174,10 +185,26 @@ impl Rule {
 /// the bounded source (`max_match_len`), and where a match runs past that bound the matcher asks
 /// the exact regex instead (`Rule::exact_regex`).
 pub fn compile_regex(source: &str) -> Result<Regex, String> {
-    match open_long_repetitions(source) {
+    match open_repetitions(source, LONG_REPETITION) {
         Some(opened) => build_regex(&opened).or_else(|_| build_regex(source)),
         None => build_regex(source),
     }
+}
+
+/// A rule's search regex: every counted repetition open-ended (`[a-z0-9_.-]{0,40}` becomes
+/// `[a-z0-9_.-]{0,}`); `None` when that is `compile_regex`'s regex already.
+///
+/// Counting is what makes a lazy DFA expensive: a generic rule's `[a-z0-9_.-]{0,40}` before its
+/// keywords made each thread build thousands of states, 7 ms of the 12 ms its first pass over
+/// git/git's work tree took, and again in every thread. Open-ended, it matches wherever the
+/// rule's regex matches and more, so it finds where to look, and the rule's regex confirms
+/// each candidate from where it starts (see `matcher::run_rule`): findings do not change.
+fn compile_search_regex(source: &str) -> Option<Regex> {
+    let wide = open_repetitions(source, 1)?;
+    if open_repetitions(source, LONG_REPETITION).as_ref() == Some(&wide) {
+        return None;
+    }
+    build_regex(&wide).ok()
 }
 
 fn build_regex(source: &str) -> Result<Regex, String> {
@@ -192,29 +219,30 @@ fn build_regex(source: &str) -> Result<Regex, String> {
 /// A repetition allowing more than this many extra items is compiled open-ended.
 const LONG_REPETITION: u32 = 128;
 
-/// `source` with its long bounded repetitions made open-ended, or `None` when it has none (or
-/// does not parse, which the regex builder then reports).
-fn open_long_repetitions(source: &str) -> Option<String> {
+/// `source` with its bounded repetitions that allow more than `extra` items beyond their minimum
+/// made open-ended, or `None` when it has none (or does not parse, which the regex builder then
+/// reports).
+fn open_repetitions(source: &str, extra: u32) -> Option<String> {
     use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
-    fn open(hir: Hir, changed: &mut bool) -> Hir {
+    fn open(hir: Hir, extra: u32, changed: &mut bool) -> Hir {
         match hir.into_kind() {
             HirKind::Repetition(rep) => {
-                let long = rep.max.is_some_and(|max| max - rep.min > LONG_REPETITION);
+                let long = rep.max.is_some_and(|max| max - rep.min > extra);
                 *changed |= long;
                 Hir::repetition(Repetition {
                     min: rep.min,
                     max: if long { None } else { rep.max },
                     greedy: rep.greedy,
-                    sub: Box::new(open(*rep.sub, changed)),
+                    sub: Box::new(open(*rep.sub, extra, changed)),
                 })
             }
             HirKind::Capture(cap) => Hir::capture(Capture {
                 index: cap.index,
                 name: cap.name,
-                sub: Box::new(open(*cap.sub, changed)),
+                sub: Box::new(open(*cap.sub, extra, changed)),
             }),
-            HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| open(h, changed)).collect()),
-            HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| open(h, changed)).collect()),
+            HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| open(h, extra, changed)).collect()),
+            HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| open(h, extra, changed)).collect()),
             HirKind::Empty => Hir::empty(),
             HirKind::Literal(lit) => Hir::literal(lit.0),
             HirKind::Class(class) => Hir::class(class),
@@ -228,7 +256,7 @@ fn open_long_repetitions(source: &str) -> Option<String> {
         .parse(source)
         .ok()?;
     let mut changed = false;
-    let opened = open(hir, &mut changed);
+    let opened = open(hir, extra, &mut changed);
     changed.then(|| opened.to_string())
 }
 
@@ -347,6 +375,7 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
         keywords,
         regex_source,
         regex,
+        search: OnceLock::new(),
         exact: OnceLock::new(),
         shape: OnceLock::new(),
         secret_group,
@@ -419,11 +448,24 @@ mod tests {
 
     #[test]
     fn long_repetitions_are_opened_and_short_ones_kept() {
-        let opened = open_long_repetitions("x_([a-z]{10,4000})[ \t]{0,16}").expect("has a long repetition");
+        let opened = open_repetitions("x_([a-z]{10,4000})[ \t]{0,16}", LONG_REPETITION).expect("has a long repetition");
         assert!(opened.contains("{10,}"), "{opened}");
         assert!(opened.contains("{0,16}"), "{opened}");
-        assert_eq!(open_long_repetitions("x_([a-z]{10,40})"), None);
-        assert_eq!(open_long_repetitions("x_(["), None);
+        assert_eq!(open_repetitions("x_([a-z]{10,40})", LONG_REPETITION), None);
+        assert_eq!(open_repetitions("x_([", LONG_REPETITION), None);
+    }
+
+    #[test]
+    fn search_regexes_open_every_count_but_optional_items() {
+        let source = "k_([a-z]{2,5})[ \t]{0,16}x?y{3}";
+        let search = compile_search_regex(source).expect("has counted repetitions");
+        // Open-ended, it matches more than the rule: the rule's regex confirms.
+        assert!(search.is_match(b"k_abcdefgh    xyyy"));
+        assert!(!compile_regex(source).unwrap().is_match(b"k_abcdefgh    xyyy"));
+        assert_eq!(open_repetitions("k_x?y{3}z{0,1}", 1), None);
+        assert!(compile_search_regex("ghp_[A-Za-z0-9]{36}").is_none());
+        // Only long repetitions: compile_regex opens them already.
+        assert!(compile_search_regex("k_[a-z]{1,4000}").is_none());
     }
 
     #[test]

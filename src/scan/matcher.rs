@@ -24,11 +24,11 @@ pub fn run_rule(
     if windows.is_empty() {
         return Ok(());
     }
-    let regex = rule
-        .regex()
-        .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
-    let key_group = regex.capture_names().position(|n| n == Some("key"));
-    let mut locations = regex.capture_locations();
+    let error = |e: &str| format!("rule '{}': regex does not compile: {e}", rule.id);
+    // Compiled on the first candidate when there is a search regex: a rule whose windows hold
+    // no candidate never builds its own.
+    let mut regex = None;
+    let mut locations = None;
     // Long repetitions are compiled open-ended (see `compile_regex`): a match longer than the
     // rule's bound is searched again with the regex as written.
     let max_len = rule.max_match_len();
@@ -39,14 +39,29 @@ pub fn run_rule(
         let haystack = &text[..window_end];
         let mut at = window_start;
         while at <= haystack.len() {
-            let Some(mut whole) = regex.captures_read_at(&mut locations, haystack, at) else {
+            // The search regex counts nothing (see `rules::compile_search_regex`): it finds where
+            // the next match can start. Every match of the rule's regex is one of the search
+            // regex, so none starts earlier, and where the search regex finds nothing there is
+            // none; searched from the candidate, the rule's regex finds what it would have found
+            // from `at`.
+            let from = match rule.search_regex() {
+                Some(search) => match search.find_at(haystack, at) {
+                    Some(candidate) => candidate.start(),
+                    None => break,
+                },
+                None => at,
+            };
+            let regex = match regex {
+                Some(regex) => regex,
+                None => *regex.insert(rule.regex().map_err(error)?),
+            };
+            let locations = locations.get_or_insert_with(|| regex.capture_locations());
+            let Some(mut whole) = regex.captures_read_at(locations, haystack, from) else {
                 break;
             };
-            let mut found = &locations;
+            let mut found = &*locations;
             if max_len.is_some_and(|max| whole.len() > max) {
-                let exact = rule
-                    .exact_regex()
-                    .map_err(|e| format!("rule '{}': regex does not compile: {e}", rule.id))?;
+                let exact = rule.exact_regex().map_err(error)?;
                 let exact_locations = exact_locations.get_or_insert_with(|| exact.capture_locations());
                 match exact.captures_read_at(exact_locations, haystack, at) {
                     Some(m) => whole = m,
@@ -54,6 +69,7 @@ pub fn run_rule(
                 }
                 found = exact_locations;
             }
+            let key_group = regex.capture_names().position(|n| n == Some("key"));
             let next = match found.get(rule.secret_group) {
                 Some((start, end)) if end > start => {
                     let secret = &text[start..end];
@@ -120,5 +136,85 @@ fn confirmed(rule: &Rule, secret: &[u8], ctx: &CheckContext) -> bool {
     match rule.check {
         Some(check) => checks::passes(check, secret, ctx),
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    type Spans = Vec<(usize, usize)>;
+
+    /// What `run_rule` must report, found with the rule's own regex alone, searched from each
+    /// next position as `run_rule` searches: the confirmed secrets, and the rejected ones.
+    fn by_the_rules_regex(rule: &Rule, text: &[u8], path: &str) -> (Spans, Spans) {
+        let regex = rule.regex().unwrap();
+        let key_group = regex.capture_names().position(|n| n == Some("key"));
+        let mut locations = regex.capture_locations();
+        let (mut found, mut rejected) = (Vec::new(), Vec::new());
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(whole) = regex.captures_read_at(&mut locations, text, at) else {
+                break;
+            };
+            let next = match locations.get(rule.secret_group) {
+                Some((start, end)) if end > start => {
+                    let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
+                    if confirmed(rule, &text[start..end], &CheckContext { key, path }) {
+                        found.push((start, end));
+                    } else if !rule.is_generic() {
+                        rejected.push((start, end));
+                    }
+                    end
+                }
+                _ => whole.end(),
+            };
+            at = if next > at { next } else { at + 1 };
+        }
+        (found, rejected)
+    }
+
+    /// Candidates from the search regex, confirmed by the rule's regex, give what the rule's
+    /// regex gives alone: on every rule's examples and negative examples, alone, repeated, and
+    /// behind a long identifier (longer than the 40 characters some rules allow before their
+    /// keyword, where the search regex's candidate starts before the rule's match).
+    #[test]
+    fn search_regexes_change_no_match() {
+        let rules = RuleSet::embedded().unwrap();
+        let (mut compared, mut matched) = (0, 0);
+        for rule in rules.rules.iter().filter(|r| !r.is_path_rule()) {
+            if rule.search_regex().is_none() {
+                continue;
+            }
+            let texts = rule
+                .examples
+                .iter()
+                .map(|e| e.text().to_string())
+                .chain(rule.negative_examples.iter().cloned());
+            for text in texts {
+                let long = format!("x{}_{text}", "a".repeat(60));
+                for text in [text.clone(), format!("{text}\n{text} {text}"), long] {
+                    let text = text.as_bytes();
+                    let (mut found, mut rejected) = (Vec::new(), Vec::new());
+                    run_rule(0, rule, text, &[(0, text.len())], "a.txt", &mut found, &mut rejected).unwrap();
+                    let found: Spans = found.iter().map(|m| (m.start, m.end)).collect();
+                    let expected = by_the_rules_regex(rule, text, "a.txt");
+                    assert_eq!(
+                        (&found, &rejected),
+                        (&expected.0, &expected.1),
+                        "rule {} on {:?}",
+                        rule.id,
+                        String::from_utf8_lossy(text)
+                    );
+                    compared += 1;
+                    matched += found.len();
+                }
+            }
+        }
+        assert!(
+            compared > 100 && matched > 50,
+            "only {compared} texts compared, {matched} matches"
+        );
     }
 }
