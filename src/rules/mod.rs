@@ -185,7 +185,7 @@ impl Rule {
 /// the bounded source (`max_match_len`), and where a match runs past that bound the matcher asks
 /// the exact regex instead (`Rule::exact_regex`).
 pub fn compile_regex(source: &str) -> Result<Regex, String> {
-    match open_repetitions(source, LONG_REPETITION) {
+    match parse(source).and_then(|hir| open_repetitions(hir, LONG_REPETITION)) {
         Some(opened) => build_regex(&opened).or_else(|_| build_regex(source)),
         None => build_regex(source),
     }
@@ -200,8 +200,9 @@ pub fn compile_regex(source: &str) -> Result<Regex, String> {
 /// rule's regex matches and more, so it finds where to look, and the rule's regex confirms
 /// each candidate from where it starts (see `matcher::run_rule`): findings do not change.
 fn compile_search_regex(source: &str) -> Option<Regex> {
-    let wide = open_repetitions(source, 1)?;
-    if open_repetitions(source, LONG_REPETITION).as_ref() == Some(&wide) {
+    let hir = parse(source)?;
+    let wide = open_repetitions(hir.clone(), 1)?;
+    if open_repetitions(hir, LONG_REPETITION).as_ref() == Some(&wide) {
         return None;
     }
     build_regex(&wide).ok()
@@ -219,10 +220,20 @@ fn build_regex(source: &str) -> Result<Regex, String> {
 /// A repetition allowing more than this many extra items is compiled open-ended.
 const LONG_REPETITION: u32 = 128;
 
-/// `source` with its bounded repetitions that allow more than `extra` items beyond their minimum
-/// made open-ended, or `None` when it has none (or does not parse, which the regex builder then
-/// reports).
-fn open_repetitions(source: &str, extra: u32) -> Option<String> {
+/// A rule regex's syntax, as the regex builder reads it; `None` when it does not parse (which the
+/// builder then reports).
+fn parse(source: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(source)
+        .ok()
+}
+
+/// The regex `hir` with its bounded repetitions that allow more than `extra` items beyond their
+/// minimum made open-ended, or `None` when it has none.
+fn open_repetitions(hir: regex_syntax::hir::Hir, extra: u32) -> Option<String> {
     use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
     fn open(hir: Hir, extra: u32, changed: &mut bool) -> Hir {
         match hir.into_kind() {
@@ -249,12 +260,6 @@ fn open_repetitions(source: &str, extra: u32) -> Option<String> {
             HirKind::Look(look) => Hir::look(look),
         }
     }
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(source)
-        .ok()?;
     let mut changed = false;
     let opened = open(hir, extra, &mut changed);
     changed.then(|| opened.to_string())
@@ -448,11 +453,12 @@ mod tests {
 
     #[test]
     fn long_repetitions_are_opened_and_short_ones_kept() {
-        let opened = open_repetitions("x_([a-z]{10,4000})[ \t]{0,16}", LONG_REPETITION).expect("has a long repetition");
+        let open_long = |source: &str| parse(source).and_then(|hir| open_repetitions(hir, LONG_REPETITION));
+        let opened = open_long("x_([a-z]{10,4000})[ \t]{0,16}").expect("has a long repetition");
         assert!(opened.contains("{10,}"), "{opened}");
         assert!(opened.contains("{0,16}"), "{opened}");
-        assert_eq!(open_repetitions("x_([a-z]{10,40})", LONG_REPETITION), None);
-        assert_eq!(open_repetitions("x_([", LONG_REPETITION), None);
+        assert_eq!(open_long("x_([a-z]{10,40})"), None);
+        assert_eq!(open_long("x_(["), None);
     }
 
     #[test]
@@ -462,7 +468,7 @@ mod tests {
         // Open-ended, it matches more than the rule: the rule's regex confirms.
         assert!(search.is_match(b"k_abcdefgh    xyyy"));
         assert!(!compile_regex(source).unwrap().is_match(b"k_abcdefgh    xyyy"));
-        assert_eq!(open_repetitions("k_x?y{3}z{0,1}", 1), None);
+        assert_eq!(open_repetitions(parse("k_x?y{3}z{0,1}").unwrap(), 1), None);
         assert!(compile_search_regex("ghp_[A-Za-z0-9]{36}").is_none());
         // Only long repetitions: compile_regex opens them already.
         assert!(compile_search_regex("k_[a-z]{1,4000}").is_none());

@@ -28,12 +28,7 @@ impl Shape {
     /// The shape of `source`; `Shape::default()` (no facts) when it does not parse, which the
     /// regex builder then reports.
     pub fn of(source: &str) -> Shape {
-        let Ok(hir) = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(source)
-        else {
+        let Some(hir) = super::parse(source) else {
             return Shape::default();
         };
         let facts = Facts::of(&hir);

@@ -25,10 +25,14 @@ pub fn run_rule(
         return Ok(());
     }
     let error = |e: &str| format!("rule '{}': regex does not compile: {e}", rule.id);
-    // Compiled on the first candidate when there is a search regex: a rule whose windows hold
-    // no candidate never builds its own.
-    let mut regex = None;
-    let mut locations = None;
+    // The search regex counts nothing (see `rules::compile_search_regex`): it finds where the
+    // next match can start. Every match of the rule's regex is one of the search regex, so none
+    // starts earlier, and where the search regex finds nothing there is none; searched from the
+    // candidate, the rule's regex finds what it would have found from `at`.
+    let search = rule.search_regex();
+    // The rule's regex, its capture locations and its `key` group: built on the first
+    // candidate, so a rule whose windows hold none is not compiled.
+    let mut compiled = None;
     // Long repetitions are compiled open-ended (see `compile_regex`): a match longer than the
     // rule's bound is searched again with the regex as written.
     let max_len = rule.max_match_len();
@@ -39,23 +43,21 @@ pub fn run_rule(
         let haystack = &text[..window_end];
         let mut at = window_start;
         while at <= haystack.len() {
-            // The search regex counts nothing (see `rules::compile_search_regex`): it finds where
-            // the next match can start. Every match of the rule's regex is one of the search
-            // regex, so none starts earlier, and where the search regex finds nothing there is
-            // none; searched from the candidate, the rule's regex finds what it would have found
-            // from `at`.
-            let from = match rule.search_regex() {
+            let from = match search {
                 Some(search) => match search.find_at(haystack, at) {
                     Some(candidate) => candidate.start(),
                     None => break,
                 },
                 None => at,
             };
-            let regex = match regex {
-                Some(regex) => regex,
-                None => *regex.insert(rule.regex().map_err(error)?),
+            let (regex, locations, key_group) = match &mut compiled {
+                Some(compiled) => compiled,
+                None => {
+                    let regex = rule.regex().map_err(error)?;
+                    let key_group = regex.capture_names().position(|n| n == Some("key"));
+                    compiled.insert((regex, regex.capture_locations(), key_group))
+                }
             };
-            let locations = locations.get_or_insert_with(|| regex.capture_locations());
             let Some(mut whole) = regex.captures_read_at(locations, haystack, from) else {
                 break;
             };
@@ -69,7 +71,6 @@ pub fn run_rule(
                 }
                 found = exact_locations;
             }
-            let key_group = regex.capture_names().position(|n| n == Some("key"));
             let next = match found.get(rule.secret_group) {
                 Some((start, end)) if end > start => {
                     let secret = &text[start..end];

@@ -72,13 +72,7 @@ pub fn every_commit(repo: &Repository, packs: Option<&PackStore>, helper: bool) 
     {
         starts.push(Start::Push(oid));
     }
-    list_from(repo, packs, helper, &starts)
-}
-
-/// The commits of a `--range`, given as the revwalk would be (see `Start`), in libgit2's
-/// order; `None` when libgit2 should list them instead.
-pub fn range_commits(repo: &Repository, packs: Option<&PackStore>, helper: bool, starts: &[Start]) -> Option<Listed> {
-    list_from(repo, packs, helper, starts)
+    commits_from(repo, packs, helper, &starts)
 }
 
 /// What a revwalk is given, in the order it is given.
@@ -90,7 +84,9 @@ pub enum Start {
     Hide(Oid),
 }
 
-fn list_from(repo: &Repository, packs: Option<&PackStore>, helper: bool, starts: &[Start]) -> Option<Listed> {
+/// The commits the revwalk lists from `starts` (a `--range`, or every ref), in libgit2's order;
+/// `None` when libgit2 should list them instead. With `helper`, a second thread reads ahead.
+pub fn commits_from(repo: &Repository, packs: Option<&PackStore>, helper: bool, starts: &[Start]) -> Option<Listed> {
     if repo.is_shallow() || repo.path().join("info").join("grafts").exists() {
         return None;
     }
@@ -616,7 +612,7 @@ mod tests {
                     if *hide { Start::Hide(oid) } else { Start::Push(oid) }
                 })
                 .collect();
-            let listed = range_commits(&repo, None, false, &starts).expect("a plain history lists");
+            let listed = commits_from(&repo, None, false, &starts).expect("a plain history lists");
             let expected = revwalk_from(&repo, &starts);
             prop_assert_eq!(&listed.ids, &expected);
             let mut outside: Vec<Oid> = expected
@@ -684,7 +680,7 @@ mod tests {
             let starts = [Start::Hide(base), Start::Push(head)];
             let expected = revwalk_from(&repo, &starts);
             for helper in [false, true, true] {
-                let listed = range_commits(&repo, Some(&store), helper, &starts).unwrap();
+                let listed = commits_from(&repo, Some(&store), helper, &starts).unwrap();
                 assert_eq!(listed.ids, expected, "HEAD..{back} back, helper {helper}");
             }
         }

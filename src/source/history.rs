@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::pipeline::Pipeline;
-use crate::source::commits::{Listed, Start, every_commit, range_commits};
+use crate::source::commits::{Listed, Start, commits_from, every_commit};
 use crate::source::git::{
     EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_commit_parents, read_tree,
     scan_blob,
@@ -74,7 +74,7 @@ pub fn scan(
     let helper = settings.threads > 1;
     let listed = match &starts {
         None => every_commit(repo, packs.as_ref(), helper),
-        Some(starts) => range_commits(repo, packs.as_ref(), helper, starts),
+        Some(starts) => commits_from(repo, packs.as_ref(), helper, starts),
     };
     let listed = match listed {
         Some(listed) => listed,
@@ -215,8 +215,8 @@ fn walk_commits(
 /// The most new blobs handed to the scan at a time. Each batch is read in pack order, one pass
 /// over the pack: delta bases the cache dropped since the pass before are inflated again. With
 /// batches of 16,384 blobs git/git's whole history inflated 958 MB, with 65,536 826 MB (14% less
-/// to inflate). The walk finds blobs faster than the scan reads them, so the larger
-/// batches never leave the scan waiting.
+/// to inflate). The walk finds blobs faster than the scan reads them (HEAD~3031..HEAD: walk done
+/// at 0.8 s of 1.6 s), so the scan still has a batch waiting when it finishes one.
 const BATCH: usize = 64 * 1024;
 /// The first batch: for a short range, a batch of BATCH blobs was half of everything, and the
 /// second thread idled until the walk had found it.

@@ -226,9 +226,10 @@ enum Cache<'s> {
 }
 
 /// A cache the scanning threads of one history scan share. Blobs sharing a delta chain are often
-/// read by different threads; with a cache each, both resolved the chain's bases (on git/git
-/// that was a fifth more inflating with two threads than with one). The lock is held only to
-/// look up or insert an `Arc`; inflating and applying deltas happen outside it.
+/// read by different threads; with a cache each, both resolved the chain's bases (git/git's
+/// HEAD~3031..HEAD inflated 375 MB with two 16 MiB caches, 346 MB with one shared 32 MiB cache).
+/// The lock is held only to look up or insert an `Arc`; inflating and applying deltas happen
+/// outside it.
 pub struct SharedCache(std::sync::Mutex<ObjectCache>);
 
 impl SharedCache {
