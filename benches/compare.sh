@@ -5,7 +5,7 @@
 #
 # Uses: start-up (empty directory), work tree, staged (20 files changed), full history.
 # Prints a Markdown table of hyperfine medians, ratios to leaktrap, peak RSS (/usr/bin/time: the
-# largest process of the command) and findings per tool. Peers come from ../shared/bench/install-peers.sh (or
+# largest process of the command) and findings per tool. Peers come from benches/install-peers.sh (or
 # $LEAKTRAP_PEERS/bin); a missing peer is skipped with a message. Peers run offline (unshare -n
 # when root). Environment: RUNS (default 5), HISTORY_RUNS (default 3), USES (default
 # "startup worktree staged history").
@@ -19,7 +19,7 @@ history_runs="${HISTORY_RUNS:-3}"
 uses="${USES:-startup worktree staged history}"
 # shellcheck source=benches/common.sh
 source "$(dirname "$0")/common.sh"
-command -v hyperfine >/dev/null || { echo "hyperfine is missing: run ../shared/bench/install-peers.sh or apt-get install hyperfine" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "hyperfine is missing: run benches/install-peers.sh or apt-get install hyperfine" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 2; }
 
 work="$(mktemp -d)"

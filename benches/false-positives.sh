@@ -7,7 +7,7 @@
 # With FP_REPORTS=DIR, every tool's report is kept there as CORPUS-TOOL.json (ripsecrets: .txt)
 # so that peers' findings can be triaged too (benches/triage.py lists them side by side).
 #
-# Peers come from ../shared/bench/install-peers.sh (or $LEAKTRAP_PEERS/bin) and run offline;
+# Peers come from benches/install-peers.sh (or $LEAKTRAP_PEERS/bin) and run offline;
 # a missing one is skipped.
 set -euo pipefail
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Resource bounds: wall time and peak memory (`/usr/bin/time -v`) of the release binary on
 # oversized inputs, each at three sizes so that time can be seen to grow linearly while memory
-# stays bounded. tests/reliability.rs asserts the memory bounds at the largest size; this
+# stays bounded. tests/it/reliability.rs asserts the memory bounds at the largest size; this
 # script measures what the tests only bound.
 #   benches/resource-bounds.sh            (RUNS defaults to 3; medians are printed)
 set -euo pipefail

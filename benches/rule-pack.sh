@@ -15,7 +15,7 @@ corpus="$(cd "$corpus" && pwd)"
 runs="${RUNS:-30}"
 # shellcheck source=benches/common.sh
 source "$(dirname "$0")/common.sh"
-command -v hyperfine >/dev/null || { echo "hyperfine is missing: run ../shared/bench/install-peers.sh or apt-get install hyperfine" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "hyperfine is missing: run benches/install-peers.sh or apt-get install hyperfine" >&2; exit 2; }
 
 core=(
   aws-access-key-id aws-secret-access-key aws-session-token aws-mws-auth-token

@@ -8,10 +8,17 @@ use globset::GlobSet;
 use regex::bytes::Regex;
 
 use crate::finding::Finding;
-use crate::pipeline::ChangeScope;
+use crate::origin::Origin;
 use crate::rules::Rule;
 use crate::scan::Match;
-use crate::source::Origin;
+
+/// What the change being scanned (`--staged`) adds to one file: its new lines (1-based), and
+/// whether the path itself is new (added, renamed or copied), which is what path rules report.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeScope {
+    pub added_lines: std::collections::BTreeSet<usize>,
+    pub new_path: bool,
+}
 
 /// The config's global allowlist, compiled.
 #[derive(Debug, Default)]

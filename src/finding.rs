@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::origin::{Origin, SourceKind};
 use crate::rules::{Rule, Severity};
 use crate::scan::Match;
-use crate::source::{Origin, SourceKind};
 
 /// A reported secret. Field order and names are the JSON contract in DESIGN.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,10 +7,10 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::filter::{DropReason, Filter};
+use crate::filter::{ChangeScope, DropReason, Filter};
 use crate::finding::{BlobText, Finding};
+use crate::origin::Origin;
 use crate::scan::{Content, Match, Scanner};
-use crate::source::Origin;
 
 /// What a run counted, for the summary line.
 #[derive(Debug, Default)]
@@ -34,12 +34,15 @@ fn bump(counter: &AtomicU64, by: u64) {
     counter.fetch_add(by, Ordering::Relaxed);
 }
 
-/// What the change being scanned (`--staged`) adds to one file: its new lines (1-based), and
-/// whether the path itself is new (added, renamed or copied), which is what path rules report.
-#[derive(Debug, Clone, Default)]
-pub struct ChangeScope {
-    pub added_lines: std::collections::BTreeSet<usize>,
-    pub new_path: bool,
+/// How the pipeline treats what it finds and what it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct PipelineOptions {
+    /// Print secrets in full instead of redacted.
+    pub show_secrets: bool,
+    /// Blobs over this many bytes are counted and not read.
+    pub max_file_size: u64,
+    /// Explain suppressed findings and skipped files on standard error.
+    pub verbose: bool,
 }
 
 pub struct Pipeline {
@@ -54,21 +57,21 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(scanner: Scanner, filter: Filter, show_secrets: bool, max_file_size: u64, verbose: bool) -> Pipeline {
+    pub fn new(scanner: Scanner, filter: Filter, options: PipelineOptions) -> Pipeline {
         Pipeline {
             scanner,
             filter,
-            show_secrets,
-            max_file_size,
-            verbose,
+            show_secrets: options.show_secrets,
+            max_file_size: options.max_file_size,
+            verbose: options.verbose,
             stats: Stats::default(),
             findings: Mutex::new(Vec::new()),
             stderr: Mutex::new(()),
         }
     }
 
-    /// Scans a blob and keeps its findings.
-    pub fn scan_blob(&self, bytes: &[u8], origin: &Origin) {
+    /// Scans bytes already read and keeps their findings.
+    pub fn scan_bytes(&self, bytes: &[u8], origin: &Origin) {
         let found = self.findings_in(bytes, origin, None);
         self.keep(found);
     }

@@ -5,8 +5,9 @@
 
 #![no_main]
 
-use leaktrap::source::git::{TreeEntries, commit_header};
-use leaktrap::source::index_file;
+use leaktrap::git::index_file;
+use leaktrap::git::object::commit_header;
+use leaktrap::git::tree::TreeEntries;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

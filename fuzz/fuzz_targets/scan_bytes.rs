@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use leaktrap::finding::BlobText;
 use leaktrap::rules::RuleSet;
 use leaktrap::scan::{Content, Match, ScanOptions, Scanner};
-use leaktrap::source::{Origin, SourceKind};
+use leaktrap::origin::{Origin, SourceKind};
 use libfuzzer_sys::fuzz_target;
 
 fn scanner() -> &'static Scanner {

@@ -7,7 +7,7 @@ use colored::Colorize;
 use crate::finding::Finding;
 use crate::rules::Severity;
 
-use super::escape_control;
+use super::escape::escape_control;
 
 pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     colored::control::set_override(color);

@@ -13,30 +13,10 @@ use std::sync::OnceLock;
 use globset::{GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
 
-pub use syntax::{Example, RuleAllowlistSyntax, RuleFileSyntax, RuleSyntax, Severity};
+use shape::parse;
+pub use syntax::{Check, Example, RuleAllowlistSyntax, RuleFileSyntax, RuleSyntax, Severity};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
-
-/// A structural check that confirms a regex match is the real thing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    /// The last 6 characters are the base62 CRC32 of the characters between the last `_` and
-    /// them (GitHub classic tokens, npm tokens).
-    Crc32Base62,
-    /// A JSON Web Token whose header decodes to a JSON object with an `alg`.
-    Jwt,
-    /// The placeholder and stopword model for generic `name = value` rules.
-    GenericSecret,
-    /// A PEM/OpenSSH/PGP private key block whose body is real key material, not `...`.
-    PrivateKey,
-    /// The password of a connection URL or string is not a placeholder, a template or the
-    /// user name again (`user:password@`, `${DB_PASSWORD}`, `postgres:postgres@`).
-    UrlPassword,
-    /// HTTP Basic credentials: base64 of `user:password`, with a password that is not a
-    /// placeholder.
-    BasicAuth,
-}
 
 /// Why a rule file or rule could not be loaded; shown to the user with a hint.
 #[derive(Debug, thiserror::Error)]
@@ -219,17 +199,6 @@ fn build_regex(source: &str) -> Result<Regex, String> {
 
 /// A repetition allowing more than this many extra items is compiled open-ended.
 const LONG_REPETITION: u32 = 128;
-
-/// A rule regex's syntax, as the regex builder reads it; `None` when it does not parse (which the
-/// builder then reports).
-fn parse(source: &str) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(source)
-        .ok()
-}
 
 /// The regex `hir` with its bounded repetitions that allow more than `extra` items beyond their
 /// minimum made open-ended, or `None` when it has none.

@@ -9,6 +9,17 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+/// A rule regex's syntax, as the regex builder reads it; `None` when it does not parse (which the
+/// builder then reports).
+pub fn parse(source: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(source)
+        .ok()
+}
+
 /// The syntax-level facts about a regex's matches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Shape {
@@ -28,7 +39,7 @@ impl Shape {
     /// The shape of `source`; `Shape::default()` (no facts) when it does not parse, which the
     /// regex builder then reports.
     pub fn of(source: &str) -> Shape {
-        let Some(hir) = super::parse(source) else {
+        let Some(hir) = parse(source) else {
             return Shape::default();
         };
         let facts = Facts::of(&hir);

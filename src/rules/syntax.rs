@@ -2,7 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Check;
+/// A structural check that confirms a regex match is the real thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The last 6 characters are the base62 CRC32 of the characters between the last `_` and
+    /// them (GitHub classic tokens, npm tokens).
+    Crc32Base62,
+    /// A JSON Web Token whose header decodes to a JSON object with an `alg`.
+    Jwt,
+    /// The placeholder and stopword model for generic `name = value` rules.
+    GenericSecret,
+    /// A PEM/OpenSSH/PGP private key block whose body is real key material, not `...`.
+    PrivateKey,
+    /// The password of a connection URL or string is not a placeholder, a template or the
+    /// user name again (`user:password@`, `${DB_PASSWORD}`, `postgres:postgres@`).
+    UrlPassword,
+    /// HTTP Basic credentials: base64 of `user:password`, with a password that is not a
+    /// placeholder.
+    BasicAuth,
+}
 
 /// How bad a leak of this kind is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]

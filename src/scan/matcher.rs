@@ -2,9 +2,22 @@
 
 use crate::rules::Rule;
 
-use super::Match;
 use super::checks::{self, CheckContext};
 use super::entropy::shannon;
+
+/// A confirmed secret in a blob's (possibly transcoded) text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index into the scanner's `RuleSet`.
+    pub rule: usize,
+    /// Byte span of the secret in the scanned text (for a decoded secret, of the encoded run).
+    pub start: usize,
+    pub end: usize,
+    /// The secret itself (differs from the span's bytes when it was decoded).
+    pub secret: Vec<u8>,
+    /// The decoder that revealed it, if any.
+    pub decoded: Option<&'static str>,
+}
 
 /// Appends the confirmed matches of `rule` in `text` to `out`, and the spans its format matched
 /// but its checks rejected to `rejected` (a `ghp_` token with a wrong checksum is no secret, and

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use crate::rules::RuleSet;
 use prefilter::Prefilter;
 
+pub use matcher::Match;
 pub use text::{is_binary, transcode_utf16};
 
 /// Byte spans where a rule's keywords occur in a text.
@@ -49,20 +50,6 @@ fn near_focus(reach: Option<usize>, hits: KeywordHits, spans: &[(usize, usize)])
             spans.iter().any(|&(s, e)| lo <= e && s <= hi)
         })
         .collect()
-}
-
-/// A confirmed secret in a blob's (possibly transcoded) text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match {
-    /// Index into the scanner's `RuleSet`.
-    pub rule: usize,
-    /// Byte span of the secret in the scanned text (for a decoded secret, of the encoded run).
-    pub start: usize,
-    pub end: usize,
-    /// The secret itself (differs from the span's bytes when it was decoded).
-    pub secret: Vec<u8>,
-    /// The decoder that revealed it, if any.
-    pub decoded: Option<&'static str>,
 }
 
 /// What a look at a blob's content found.

@@ -13,14 +13,14 @@ use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode};
 use rayon::prelude::*;
 
 use crate::finding::Finding;
+use crate::git::commits::{Listed, Start, commits_from, every_commit};
+use crate::git::object::{read_commit_links, read_commit_parents, read_tree};
+use crate::git::pack::{PackReader, PackStore, SharedCache};
+use crate::git::tree::{TreeEntries, TreeEntryKind, entry_order};
+use crate::git::{CommitInfo, ObjectId, WordHashing, commit_info, display_path};
+use crate::origin::{Origin, SourceKind};
 use crate::pipeline::Pipeline;
-use crate::source::commits::{Listed, Start, commits_from, every_commit};
-use crate::source::git::{
-    EntryKind, TreeEntries, commit_info, display_path, entry_order, read_commit_links, read_commit_parents, read_tree,
-    scan_blob,
-};
-use crate::source::pack::{PackReader, PackStore, SharedCache};
-use crate::source::{CommitInfo, ObjectId, Origin, SourceKind, WordHashing};
+use crate::source::git_blob::scan_object;
 
 /// How to walk history.
 #[derive(Debug, Clone)]
@@ -464,13 +464,13 @@ impl TreeWalker {
             let length = path.len();
             path.extend_from_slice(name);
             match kind {
-                EntryKind::Tree if self.seen_trees.insert(id) => {
+                TreeEntryKind::Tree if self.seen_trees.insert(id) => {
                     path.push(b'/');
                     self.walk_tree(visit, packs, id, counterpart, path);
                 }
-                EntryKind::Blob => self.sighting(id, path, visit.commit),
+                TreeEntryKind::Blob => self.sighting(id, path, visit.commit),
                 // Submodule commits are not content of this repository.
-                EntryKind::Tree | EntryKind::Gitlink => {}
+                TreeEntryKind::Tree | TreeEntryKind::Gitlink => {}
             }
             path.truncate(length);
         }
@@ -607,7 +607,10 @@ fn scan_blobs(
                             source: SourceKind::History,
                             commit: Some(commit),
                         };
-                        (job.index, scan_blob(pipeline, repo, reader.as_mut(), job.oid, &origin))
+                        (
+                            job.index,
+                            scan_object(pipeline, repo, reader.as_mut(), job.oid, &origin),
+                        )
                     })
                     .filter(|(_, found)| !found.is_empty())
                     .collect();

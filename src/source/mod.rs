@@ -1,113 +1,146 @@
 //! Sources turn what the user points at into blobs with provenance (`Origin`): a work tree, the
 //! index (`--staged`), a repository's history, or standard input.
+//!
+//! `Source` is the one way a command drives any of them: `open` does what must happen before
+//! the config is known (find the root, open the repository, start reading the index), `root`
+//! says where the config is looked for, and `scan` feeds the pipeline. A new source is a new
+//! variant here and nowhere else.
 
-pub mod commits;
-pub mod git;
+pub mod git_blob;
 pub mod history;
-pub mod index_file;
-pub mod pack;
 pub mod staged;
 pub mod stdin;
 pub mod worktree;
 
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
-use serde::{Deserialize, Serialize};
+use anyhow::anyhow;
+use git2::Repository;
 
-/// Where a blob was read from; a closed set, printed in every finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Worktree,
-    Staged,
-    History,
+use crate::pipeline::Pipeline;
+use crate::settings::{ScanSettings, Target};
+use history::{Coverage, HistorySettings, Progress};
+use staged::StagedFile;
+use worktree::{ScanRoot, WalkSettings};
+
+/// An opened source, ready to scan once the config is loaded.
+pub enum Source {
+    /// Files and directories on disk.
+    Paths(Vec<ScanRoot>),
+    /// Standard input, as one blob.
     Stdin,
+    /// The index against HEAD; reading it started in `open` and overlaps loading the rules.
+    Staged {
+        root: PathBuf,
+        files: JoinHandle<anyhow::Result<Vec<StagedFile>>>,
+    },
+    /// Commits of one repository: every ref, or a range.
+    History {
+        repo: Repository,
+        settings: HistorySettings,
+    },
 }
 
-/// The commit that introduced a blob, for history findings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitInfo {
-    pub id: String,
-    pub author: String,
-    pub email: String,
-    /// ISO 8601, UTC.
-    pub date: String,
-    /// The first line of the commit message.
-    pub message: String,
+/// What a source reports besides findings.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// History only: the commits and blobs the scan covered.
+    pub coverage: Option<Coverage>,
 }
 
-/// A blob's provenance.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// Relative to the scanned root, `/`-separated; lossy when the name is not UTF-8.
-    pub path: String,
-    pub source: SourceKind,
-    pub commit: Option<Arc<CommitInfo>>,
-}
+impl Source {
+    /// Resolves the target: paths are checked, the repository opened, the index read (on a
+    /// thread of its own). Fails with a hint when the target cannot be scanned at all.
+    pub fn open(settings: &ScanSettings) -> anyhow::Result<Source> {
+        Ok(match &settings.target {
+            Target::Paths(paths) => {
+                Source::Paths(paths.iter().map(|p| resolve_root(p)).collect::<anyhow::Result<_>>()?)
+            }
+            Target::Stdin => Source::Stdin,
+            Target::Staged => {
+                let opened = crate::git::open(None)?;
+                let root = crate::git::root(&opened);
+                let files = std::thread::spawn(move || staged::staged_files(&opened));
+                Source::Staged { root, files }
+            }
+            Target::History { path, range, shard } => Source::History {
+                repo: crate::git::open(path.as_deref())?,
+                settings: HistorySettings {
+                    range: range.clone(),
+                    threads: settings.threads,
+                    shard: *shard,
+                },
+            },
+        })
+    }
 
-impl Origin {
-    pub fn new(path: String, source: SourceKind) -> Origin {
-        Origin {
-            path,
-            source,
-            commit: None,
+    /// Where `.leaktrap.yaml` is looked for and findings' paths are relative to; `None` for
+    /// standard input, which has no root.
+    pub fn root(&self) -> Option<PathBuf> {
+        match self {
+            Source::Paths(roots) => roots.first().map(|r| r.base.clone()),
+            Source::Stdin => None,
+            Source::Staged { root, .. } => Some(root.clone()),
+            Source::History { repo, .. } => Some(crate::git::root(repo)),
         }
     }
-}
 
-/// A SHA-1 object id as plain bytes. git2's `Oid` compares through a C call, which was a quarter
-/// of a history walk's time; this one compares inline and hashes by its first eight bytes
-/// (already uniformly distributed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ObjectId(pub [u8; 20]);
-
-impl std::hash::Hash for ObjectId {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&self.0[..8]);
-        state.write_u64(u64::from_le_bytes(word));
-    }
-}
-
-impl ObjectId {
-    pub fn of(oid: git2::Oid) -> ObjectId {
-        let mut bytes = [0u8; 20];
-        bytes.copy_from_slice(&oid.as_bytes()[..20]);
-        ObjectId(bytes)
+    /// Whether `scan` updates `progress` (a history walk does; the others are too quick to need it).
+    pub fn reports_progress(&self) -> bool {
+        matches!(self, Source::History { .. })
     }
 
-    pub fn oid(self) -> git2::Oid {
-        git2::Oid::from_bytes(&self.0).expect("20 bytes make an object id")
-    }
-}
-
-/// A hasher for the sources' own tables: object ids (already SHA-1 digests; SipHash on them was
-/// 6% of a history scan's instructions) and a staged file's lines. Eight bytes per step,
-/// multiply and rotate.
-#[derive(Default)]
-pub struct WordHasher(u64);
-
-pub type WordHashing = BuildHasherDefault<WordHasher>;
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.mix(u64::from_le_bytes(chunk.try_into().expect("chunks of 8")));
+    /// Feeds every blob of the source through the pipeline.
+    pub fn scan(self, pipeline: &Pipeline, settings: &ScanSettings, progress: &Progress) -> anyhow::Result<Scanned> {
+        match self {
+            Source::Paths(roots) => {
+                let walk = WalkSettings {
+                    threads: settings.threads,
+                    no_ignore: settings.no_ignore,
+                };
+                for root in &roots {
+                    worktree::scan(pipeline, root, &walk);
+                }
+            }
+            Source::Stdin => stdin::scan(pipeline)?,
+            Source::Staged { files, .. } => {
+                // This thread would only wait for the index to be read and compared with HEAD.
+                pipeline.scanner.warm_up();
+                let files = files
+                    .join()
+                    .map_err(|_| anyhow!("reading the index failed unexpectedly"))??;
+                staged::scan(pipeline, files, settings.threads, staged::open_worker)?;
+            }
+            Source::History { repo, settings } => {
+                let covered = history::scan(pipeline, &repo, &settings, progress)?;
+                if covered.shallow {
+                    pipeline.warn("this is a shallow clone: history is truncated, so only the commits it holds were scanned (git fetch --unshallow scans the rest)");
+                }
+                if covered.commits == 0 {
+                    pipeline.warn("no commits to scan (an empty repository, or an empty range)");
+                } else if covered.blobs == 0 {
+                    pipeline.warn(&format!("{} commit(s) but no new blobs to scan", covered.commits));
+                }
+                return Ok(Scanned {
+                    coverage: Some(covered),
+                });
+            }
         }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.mix(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        Ok(Scanned::default())
     }
 }
 
-impl WordHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
+fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {
+    ScanRoot::resolve(path).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            anyhow!(
+                "{}: no such file or directory\nhint: check the path; `leaktrap scan` with no path scans the current directory",
+                path.display()
+            )
+        } else {
+            anyhow!("{}: cannot be scanned: {e}", path.display())
+        }
+    })
 }

@@ -10,13 +10,15 @@ use std::ops::Range;
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
 use rayon::prelude::*;
 
+use crate::filter::ChangeScope;
 use crate::finding::Finding;
-use crate::pipeline::{ChangeScope, Pipeline};
-use crate::source::git::{
-    BlobBytes, BoundedBlob, EntryKind, TreeEntries, display_path, entry_order, read_blob, read_tree, report_unreadable,
-};
-use crate::source::index_file::{self, IndexFile};
-use crate::source::{Origin, SourceKind, WordHashing};
+use crate::git::index_file::{self, IndexFile};
+use crate::git::object::{BlobBytes, BoundedBlob, read_blob, read_tree};
+use crate::git::tree::{TreeEntries, TreeEntryKind, entry_order};
+use crate::git::{WordHashing, display_path};
+use crate::origin::{Origin, SourceKind};
+use crate::pipeline::Pipeline;
+use crate::source::git_blob::report_unreadable;
 
 /// One file the index changes: its blob in the index and, when HEAD had the file (perhaps
 /// under an old name), its blob there.
@@ -54,7 +56,7 @@ pub fn scan(
 /// blobs, and without one libgit2 would read and checksum the whole index file again, in every
 /// worker, to look up diff attributes (the index was already read once, for the file list).
 pub fn open_worker() -> anyhow::Result<Repository> {
-    let repo = crate::source::git::open(None)?;
+    let repo = crate::git::open(None)?;
     repo.set_index(&mut git2::Index::new()?)?;
     Ok(repo)
 }
@@ -195,7 +197,7 @@ fn tree_id(prefix: &[u8], entries: &[git2::IndexEntry], ids: &mut HashMap<Vec<u8
     while at < entries.len() {
         let (name, kind, range) = next_name(entries, at, prefix);
         let (mode, id) = match kind {
-            EntryKind::Tree => (
+            TreeEntryKind::Tree => (
                 0o40000,
                 tree_id(&subdirectory(prefix, name), &entries[range.clone()], ids),
             ),
@@ -226,7 +228,7 @@ fn subdirectory(prefix: &[u8], name: &[u8]) -> Vec<u8> {
 
 /// The next name in the index under `prefix` at entry `at`: a file, or a directory with the
 /// range of its entries (the index sorts a directory's entries together, in git's tree order).
-fn next_name<'e>(entries: &'e [git2::IndexEntry], at: usize, prefix: &[u8]) -> (&'e [u8], EntryKind, Range<usize>) {
+fn next_name<'e>(entries: &'e [git2::IndexEntry], at: usize, prefix: &[u8]) -> (&'e [u8], TreeEntryKind, Range<usize>) {
     let rest = &entries[at].path[prefix.len()..];
     match memchr::memchr(b'/', rest) {
         Some(slash) => {
@@ -237,9 +239,9 @@ fn next_name<'e>(entries: &'e [git2::IndexEntry], at: usize, prefix: &[u8]) -> (
                     e.path[prefix.len()..].starts_with(name) && e.path.get(prefix.len() + slash) == Some(&b'/')
                 })
                 .count();
-            (name, EntryKind::Tree, at..at + inside)
+            (name, TreeEntryKind::Tree, at..at + inside)
         }
-        None => (rest, EntryKind::Blob, at..at + 1),
+        None => (rest, TreeEntryKind::Blob, at..at + 1),
     }
 }
 
@@ -287,11 +289,11 @@ fn compare_directory(
                 let (old_kind, name, old_id) = head.next().expect("compared");
                 let (_, kind, range) = staged.expect("compared");
                 match (old_kind, kind) {
-                    (EntryKind::Tree, EntryKind::Tree) => {
+                    (TreeEntryKind::Tree, TreeEntryKind::Tree) => {
                         let path = subdirectory(prefix, name);
                         compare_directory(repo, ids, &path, Some(old_id.oid()), &entries[range.clone()], files)?;
                     }
-                    (EntryKind::Blob, EntryKind::Blob) => {
+                    (TreeEntryKind::Blob, TreeEntryKind::Blob) => {
                         let entry = &entries[range.start];
                         if entry.mode == GITLINK {
                             return None;
@@ -305,7 +307,7 @@ fn compare_directory(
                             });
                         }
                     }
-                    (EntryKind::Gitlink, EntryKind::Blob) if entries[range.start].mode == GITLINK => {}
+                    (TreeEntryKind::Gitlink, TreeEntryKind::Blob) if entries[range.start].mode == GITLINK => {}
                     _ => return None,
                 }
                 at = range.end;
@@ -321,11 +323,11 @@ fn add_new(
     ids: &HashMap<Vec<u8>, git2::Oid>,
     prefix: &[u8],
     name: &[u8],
-    kind: EntryKind,
+    kind: TreeEntryKind,
     entries: &[git2::IndexEntry],
     files: &mut Vec<StagedFile>,
 ) -> Option<()> {
-    if kind == EntryKind::Tree {
+    if kind == TreeEntryKind::Tree {
         return compare_directory(repo, ids, &subdirectory(prefix, name), None, entries, files);
     }
     let entry = &entries[0];

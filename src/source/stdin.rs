@@ -4,8 +4,8 @@ use std::io::Read;
 
 use anyhow::Context;
 
+use crate::origin::{Origin, SourceKind};
 use crate::pipeline::Pipeline;
-use crate::source::{Origin, SourceKind};
 
 /// Reads standard input (up to the size limit, so a huge stream cannot exhaust memory) and scans
 /// it.
@@ -22,6 +22,6 @@ pub fn scan(pipeline: &Pipeline) -> anyhow::Result<()> {
         pipeline.skip_too_large(&origin, bytes.len() as u64);
         return Ok(());
     }
-    pipeline.scan_blob(&bytes, &origin);
+    pipeline.scan_bytes(&bytes, &origin);
     Ok(())
 }

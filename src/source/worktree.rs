@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::origin::{Origin, SourceKind};
 use crate::pipeline::Pipeline;
-use crate::source::{Origin, SourceKind};
 
 /// How to walk.
 #[derive(Debug, Clone)]
@@ -106,7 +106,7 @@ fn walk_error(pipeline: &Pipeline, error: &ignore::Error) {
 fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path, is_root: bool) {
     let origin = Origin::new(relative_display(path, base), SourceKind::Worktree);
     match read_bounded(path, pipeline.max_file_size, is_root) {
-        Ok(Contents::Whole(bytes)) => pipeline.scan_blob(&bytes, &origin),
+        Ok(Contents::Whole(bytes)) => pipeline.scan_bytes(&bytes, &origin),
         Ok(Contents::TooLarge(size)) => pipeline.skip_too_large(&origin, size),
         Ok(Contents::NotRegular) => pipeline.warn(&format!("{}: is no longer a regular file; skipped", origin.path)),
         Err(e) if e.kind() == ErrorKind::NotFound => {

@@ -5,8 +5,6 @@
 //! (Linux's `VmHWM`, the figure `/usr/bin/time -v` shows); time is not asserted (see
 //! `benches/resource-bounds.sh`).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
@@ -14,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{commit_all, git, git_command, git_init, leaktrap, run, tokens, write};
+use crate::common::{commit_all, git, git_command, git_init, leaktrap, run, tokens, write};
 
 const MIB: u64 = 1 << 20;
 

@@ -7,18 +7,16 @@
 //!   line); a lone `\r` is not a line break (`finding::LineIndex`), so it counts as a column;
 //! - arbitrary bytes never make a scan panic, and every match and finding lies inside the text.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use common::tokens;
+use crate::common::tokens;
 use leaktrap::filter::Filter;
 use leaktrap::finding::BlobText;
-use leaktrap::pipeline::Pipeline;
+use leaktrap::origin::{Origin, SourceKind};
+use leaktrap::pipeline::{Pipeline, PipelineOptions};
 use leaktrap::rules::RuleSet;
 use leaktrap::scan::{Content, ScanOptions, Scanner};
-use leaktrap::source::{Origin, SourceKind};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -34,7 +32,15 @@ fn pipeline() -> &'static Pipeline {
             inline_allow: true,
             ..Filter::default()
         };
-        Pipeline::new(scanner, filter, true, u64::MAX, false)
+        Pipeline::new(
+            scanner,
+            filter,
+            PipelineOptions {
+                show_secrets: true,
+                max_file_size: u64::MAX,
+                verbose: false,
+            },
+        )
     })
 }
 

@@ -1,9 +1,7 @@
 //! Report formats for CI dashboards, from real scans: SARIF validated against the SARIF 2.1.0
 //! schema, JUnit and CSV read back by standard parsers.
 
-mod common;
-
-use common::{commit_all, git_init, run, tokens, write};
+use crate::common::{commit_all, git_init, run, tokens, write};
 
 /// A repository whose history holds a one-line token and a multi-line private key.
 fn repo_with_secrets() -> tempfile::TempDir {
@@ -31,7 +29,7 @@ fn sarif_validates_against_the_schema() {
     let dir = repo_with_secrets();
     let sarif = sarif_of_history(dir.path());
     let schema: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(common::project_dir().join("fixtures/sarif-2.1.0.json")).unwrap())
+        serde_json::from_slice(&std::fs::read(crate::common::project_dir().join("fixtures/sarif-2.1.0.json")).unwrap())
             .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator
@@ -126,7 +124,7 @@ fn csv_reads_back_with_a_header_and_one_row_per_finding() {
 #[test]
 fn gitleaks_config_is_imported_with_notes_for_what_does_not_translate() {
     let dir = tempfile::tempdir().unwrap();
-    let toml = common::project_dir().join("fixtures/gitleaks/gitleaks.toml");
+    let toml = crate::common::project_dir().join("fixtures/gitleaks/gitleaks.toml");
     let out = run(dir.path(), &["config", "import-gitleaks", toml.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for expected in [

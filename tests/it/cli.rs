@@ -1,9 +1,7 @@
 //! The work-tree and stdin scans, run through the real binary: exit codes, JSON fields,
 //! redaction, dedup, ignore rules and bad input.
 
-mod common;
-
-use common::{commit_all, fixture_copy, git_init, run, run_in, tokens, write};
+use crate::common::{commit_all, fixture_copy, git_init, run, run_in, tokens, write};
 
 /// Every secret planted in `fixtures/realistic`, and nothing else (the decoys beside them: AWS
 /// documentation keys, `${VAR}`s, environment lookups, placeholders, Terraform references, hashes,
@@ -541,7 +539,7 @@ fn broken_pipe_ends_quietly_with_the_findings_exit_code() {
         .map(|i| format!("T{i} = \"{}\"", tokens::github_pat(10_000 + i)))
         .collect();
     write(dir.path(), "many.py", lines.join("\n"));
-    let mut child = common::leaktrap()
+    let mut child = crate::common::leaktrap()
         .args(["scan", "."])
         .current_dir(dir.path())
         .stdout(std::process::Stdio::piped())

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::source::git;
+use crate::exit_status::ExitStatus;
+use crate::git;
 
 /// Marks a hook file as written by leaktrap.
 const MARKER: &str = "# leaktrap pre-commit hook";
@@ -58,7 +59,7 @@ fn hooks_dir() -> anyhow::Result<PathBuf> {
     })
 }
 
-pub fn install(force: bool) -> anyhow::Result<u8> {
+pub fn install(force: bool) -> anyhow::Result<ExitStatus> {
     let dir = hooks_dir()?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let hook = dir.join("pre-commit");
@@ -81,15 +82,15 @@ pub fn install(force: bool) -> anyhow::Result<u8> {
     let binary = std::env::current_exe().ok();
     write_executable(&hook, &script(binary.as_deref()))?;
     eprintln!("leaktrap: installed {}", hook.display());
-    Ok(0)
+    Ok(ExitStatus::Clean)
 }
 
-pub fn uninstall() -> anyhow::Result<u8> {
+pub fn uninstall() -> anyhow::Result<ExitStatus> {
     let dir = hooks_dir()?;
     let hook = dir.join("pre-commit");
     if !hook.exists() {
         eprintln!("leaktrap: no pre-commit hook in {}", dir.display());
-        return Ok(0);
+        return Ok(ExitStatus::Clean);
     }
     if !is_ours(&hook) {
         bail!("{} was not written by leaktrap; left as it is", hook.display());
@@ -100,11 +101,11 @@ pub fn uninstall() -> anyhow::Result<u8> {
         if previous.exists() {
             std::fs::rename(&previous, &hook).with_context(|| format!("cannot restore {}", previous.display()))?;
             eprintln!("leaktrap: restored the previous hook from {}", previous.display());
-            return Ok(0);
+            return Ok(ExitStatus::Clean);
         }
     }
     eprintln!("leaktrap: removed {}", hook.display());
-    Ok(0)
+    Ok(ExitStatus::Clean)
 }
 
 fn is_ours(hook: &Path) -> bool {

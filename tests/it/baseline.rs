@@ -1,8 +1,6 @@
 //! Baselines: accept today's findings by fingerprint, fail only on new ones.
 
-mod common;
-
-use common::{run, tokens, write};
+use crate::common::{run, tokens, write};
 
 #[test]
 fn baseline_round_trip_survives_moved_lines_and_catches_new_secrets() {

@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: run the real binary, build real git repositories.
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -23,7 +23,7 @@ use super::WordHashing;
 
 /// An object's type, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ObjectKind {
     Commit,
     Tree,
     Blob,
@@ -97,7 +97,7 @@ impl PackStore {
             matches!(
                 read_entry_header(pack, offset),
                 Ok(Entry {
-                    kind: EntryKind::Whole(Kind::Commit),
+                    kind: EntryEncoding::Whole(ObjectKind::Commit),
                     ..
                 })
             )
@@ -205,9 +205,27 @@ impl Pack {
     }
 }
 
+/// Why a pack entry could not be decoded. Callers then hand the object to libgit2, which names
+/// a real corruption to the user; the reason here is for tests and debugging.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("pack entry cannot be decoded: {0}")]
+pub struct PackError(std::borrow::Cow<'static, str>);
+
+impl From<&'static str> for PackError {
+    fn from(reason: &'static str) -> PackError {
+        PackError(reason.into())
+    }
+}
+
+impl From<String> for PackError {
+    fn from(reason: String) -> PackError {
+        PackError(reason.into())
+    }
+}
+
 /// What a read found.
-pub enum Read {
-    Object(Kind, Bytes),
+pub enum PackObject {
+    Object(ObjectKind, Bytes),
     /// The object is larger than the limit by this many bytes: not resolved.
     TooLarge(u64),
 }
@@ -244,11 +262,11 @@ impl SharedCache {
 }
 
 impl Cache<'_> {
-    fn get(&mut self, at: Location) -> Option<(Kind, Bytes)> {
+    fn get(&mut self, at: Location) -> Option<(ObjectKind, Bytes)> {
         self.with(|cache| cache.get(at))
     }
 
-    fn put(&mut self, at: Location, kind: Kind, data: &Bytes) {
+    fn put(&mut self, at: Location, kind: ObjectKind, data: &Bytes) {
         self.with(|cache| cache.put(at, kind, data));
     }
 
@@ -268,15 +286,15 @@ impl Cache<'_> {
 
 /// An entry's header: what it is and where its compressed data lies.
 struct Entry {
-    kind: EntryKind,
+    kind: EntryEncoding,
     /// Inflated size: of the object, or of the delta.
     size: u64,
     data_start: u64,
     data_end: u64,
 }
 
-enum EntryKind {
-    Whole(Kind),
+enum EntryEncoding {
+    Whole(ObjectKind),
     OffsetDelta(u64),
     RefDelta([u8; ID_LEN]),
 }
@@ -316,12 +334,12 @@ impl<'s> PackReader<'s> {
 
     /// The object at `at`, unless it is larger than `limit`. An error means the entry did not
     /// decode; the caller asks libgit2, which reports the corruption in its own words.
-    pub fn read(&mut self, at: Location, limit: u64) -> Result<Read, String> {
+    pub fn read(&mut self, at: Location, limit: u64) -> Result<PackObject, PackError> {
         if let Some((kind, data)) = self.cache.get(at) {
             if data.len() as u64 > limit {
-                return Ok(Read::TooLarge(data.len() as u64));
+                return Ok(PackObject::TooLarge(data.len() as u64));
             }
-            return Ok(Read::Object(kind, data));
+            return Ok(PackObject::Object(kind, data));
         }
         let pack = self.store.packs.get(at.pack as usize).ok_or("no such pack")?;
         // Walk down the chain to a whole object or a cached one. Each delta is inflated when it
@@ -338,7 +356,7 @@ impl<'s> PackReader<'s> {
             let entry = read_entry_header(pack, offset)?;
             if chain.is_empty() {
                 let size = match entry.kind {
-                    EntryKind::Whole(_) => entry.size,
+                    EntryEncoding::Whole(_) => entry.size,
                     _ => {
                         let delta = self.inflate(pack, &entry)?;
                         let size = delta_sizes(&delta)?.1;
@@ -347,20 +365,20 @@ impl<'s> PackReader<'s> {
                     }
                 };
                 if size > limit {
-                    return Ok(Read::TooLarge(size));
+                    return Ok(PackObject::TooLarge(size));
                 }
             }
             match entry.kind {
-                EntryKind::Whole(kind) => {
+                EntryEncoding::Whole(kind) => {
                     let data: Bytes = Arc::new(self.inflate(pack, &entry)?);
                     self.cache.put(Location { pack: at.pack, offset }, kind, &data);
                     break (kind, data);
                 }
-                EntryKind::OffsetDelta(base) => {
+                EntryEncoding::OffsetDelta(base) => {
                     chain.push((offset, entry));
                     offset = base;
                 }
-                EntryKind::RefDelta(id) => {
+                EntryEncoding::RefDelta(id) => {
                     chain.push((offset, entry));
                     offset = pack.find(&id).ok_or("delta base in another pack")?;
                 }
@@ -381,10 +399,10 @@ impl<'s> PackReader<'s> {
             data = Arc::new(apply_delta(&data, &delta)?);
             self.cache.put(Location { pack: at.pack, offset }, kind, &data);
         }
-        Ok(Read::Object(kind, data))
+        Ok(PackObject::Object(kind, data))
     }
 
-    fn inflate(&mut self, pack: &Pack, entry: &Entry) -> Result<Vec<u8>, String> {
+    fn inflate(&mut self, pack: &Pack, entry: &Entry) -> Result<Vec<u8>, PackError> {
         let stored = entry
             .data_end
             .checked_sub(entry.data_start)
@@ -441,7 +459,7 @@ fn radix_sort(values: &mut Vec<u64>, limit: u64) {
     }
 }
 
-fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
+fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, PackError> {
     let end = pack.entry_end(offset);
     let mut head = [0u8; 32];
     let len = ((end - offset) as usize).min(head.len());
@@ -466,14 +484,14 @@ fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
         shift += 7;
     }
     let kind = match type_bits {
-        1 => EntryKind::Whole(Kind::Commit),
-        2 => EntryKind::Whole(Kind::Tree),
-        3 => EntryKind::Whole(Kind::Blob),
-        4 => EntryKind::Whole(Kind::Tag),
+        1 => EntryEncoding::Whole(ObjectKind::Commit),
+        2 => EntryEncoding::Whole(ObjectKind::Tree),
+        3 => EntryEncoding::Whole(ObjectKind::Blob),
+        4 => EntryEncoding::Whole(ObjectKind::Tag),
         6 => {
             // Offset of the base, backwards.
             let back = offset_varint(head, &mut at).ok_or("truncated or overflowing delta offset")?;
-            EntryKind::OffsetDelta(
+            EntryEncoding::OffsetDelta(
                 offset
                     .checked_sub(back)
                     .filter(|_| back > 0)
@@ -486,9 +504,9 @@ fn read_entry_header(pack: &Pack, offset: u64) -> Result<Entry, String> {
                 .and_then(|s| s.try_into().ok())
                 .ok_or("truncated delta base id")?;
             at += ID_LEN;
-            EntryKind::RefDelta(id)
+            EntryEncoding::RefDelta(id)
         }
-        _ => return Err(format!("unknown entry type {type_bits}")),
+        _ => return Err(format!("unknown entry type {type_bits}").into()),
     };
     Ok(Entry {
         kind,
@@ -513,7 +531,7 @@ pub(super) fn offset_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
 }
 
 /// A delta's base and result sizes, from its head, and where its instructions start.
-fn delta_sizes(delta: &[u8]) -> Result<(u64, u64, usize), String> {
+fn delta_sizes(delta: &[u8]) -> Result<(u64, u64, usize), PackError> {
     let mut at = 0;
     let base = varint(delta, &mut at)?;
     let target = varint(delta, &mut at)?;
@@ -521,7 +539,7 @@ fn delta_sizes(delta: &[u8]) -> Result<(u64, u64, usize), String> {
 }
 
 /// A little-endian base-128 number, as deltas start with.
-fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
+fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, PackError> {
     let mut value = 0u64;
     let mut shift = 0;
     loop {
@@ -539,7 +557,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
 }
 
 /// Rebuilds an object from its base and a delta (copy and insert instructions).
-fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
+fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, PackError> {
     let (base_size, target_size, mut at) = delta_sizes(delta)?;
     if base_size != base.len() as u64 {
         return Err("delta does not fit its base".into());
@@ -555,7 +573,7 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
         let op = delta[at];
         at += 1;
         if op & 0x80 != 0 {
-            let mut field = |bits: u8, bytes: usize| -> Result<usize, String> {
+            let mut field = |bits: u8, bytes: usize| -> Result<usize, PackError> {
                 let mut value = 0usize;
                 for i in 0..bytes {
                     if bits & (1 << i) != 0 {
@@ -591,7 +609,7 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-type Generation = HashMap<Location, (Kind, Bytes), WordHashing>;
+type Generation = HashMap<Location, (ObjectKind, Bytes), WordHashing>;
 
 /// Recently resolved objects, bounded in bytes. Two generations approximate least-recently-
 /// used: new objects go to the young one; when it is full it becomes the old one, and the old one
@@ -616,7 +634,7 @@ impl ObjectCache {
         }
     }
 
-    fn get(&mut self, at: Location) -> Option<(Kind, Bytes)> {
+    fn get(&mut self, at: Location) -> Option<(ObjectKind, Bytes)> {
         if let Some((kind, data)) = self.young.get(&at) {
             return Some((*kind, data.clone()));
         }
@@ -625,7 +643,7 @@ impl ObjectCache {
         Some((kind, data))
     }
 
-    fn put(&mut self, at: Location, kind: Kind, data: &Bytes) {
+    fn put(&mut self, at: Location, kind: ObjectKind, data: &Bytes) {
         // An object bigger than a tenth of a generation would flush the cache for one read.
         if data.len() > self.generation_bytes / 10 {
             return;

@@ -33,9 +33,9 @@ use std::sync::mpsc::Receiver;
 
 use git2::{Oid, Repository};
 
-use crate::source::git::{CommitHeader, commit_header};
-use crate::source::pack::{Kind, Location, PackReader, PackStore, Read};
-use crate::source::{ObjectId, WordHashing};
+use crate::git::object::{CommitHeader, commit_header};
+use crate::git::pack::{Location, ObjectKind, PackObject, PackReader, PackStore};
+use crate::git::{ObjectId, WordHashing};
 
 /// The listed commits, parents first, with what the tree walk needs of each.
 pub struct Listed {
@@ -331,7 +331,7 @@ impl Graph<'_, '_> {
             {
                 return Some(header);
             }
-            if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(at, u64::MAX) {
+            if let Ok(PackObject::Object(ObjectKind::Commit, raw)) = reader.read(at, u64::MAX) {
                 return commit_header(&raw);
             }
         }
@@ -419,7 +419,8 @@ impl<'s> Prefetch<'s> {
                     }
                     // The run is found by bisection and may hold other entries: a large one is
                     // refused from its header, never inflated here.
-                    if let Ok(Read::Object(Kind::Commit, raw)) = reader.read(Location { pack, offset }, MAX_PREFETCHED)
+                    if let Ok(PackObject::Object(ObjectKind::Commit, raw)) =
+                        reader.read(Location { pack, offset }, MAX_PREFETCHED)
                         && let Some(header) = commit_header(&raw)
                     {
                         headers.push((commit_id(&raw), header));

@@ -3,10 +3,10 @@
 //! loaded with the same function the binary uses. All failures are reported together.
 
 use leaktrap::filter::Filter;
-use leaktrap::pipeline::Pipeline;
+use leaktrap::origin::{Origin, SourceKind};
+use leaktrap::pipeline::{Pipeline, PipelineOptions};
 use leaktrap::rules::{RuleSet, compile_regex};
 use leaktrap::scan::{ScanOptions, Scanner};
-use leaktrap::source::{Origin, SourceKind};
 
 fn pipeline(prefilter: bool) -> Pipeline {
     let rules = RuleSet::embedded().expect("the embedded pack loads");
@@ -23,9 +23,11 @@ fn pipeline(prefilter: bool) -> Pipeline {
             inline_allow: true,
             ..Filter::default()
         },
-        true,
-        u64::MAX,
-        false,
+        PipelineOptions {
+            show_secrets: true,
+            max_file_size: u64::MAX,
+            verbose: false,
+        },
     )
 }
 

@@ -1,11 +1,9 @@
 //! The git sources on real repositories built with the git CLI in temp dirs: `--staged`,
 //! `--history`, `--range`, and the pre-commit hook.
 
-mod common;
-
 use std::path::Path;
 
-use common::{commit_all, git, git_command, git_init, run, tokens, write};
+use crate::common::{commit_all, git, git_command, git_init, run, tokens, write};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -13,11 +11,11 @@ fn repo() -> tempfile::TempDir {
     dir
 }
 
-fn staged(dir: &Path) -> common::Run {
+fn staged(dir: &Path) -> crate::common::Run {
     run(dir, &["scan", "--staged", "--format", "json"])
 }
 
-fn lines(out: &common::Run) -> Vec<(String, u64)> {
+fn lines(out: &crate::common::Run) -> Vec<(String, u64)> {
     out.locations().into_iter().map(|(p, l, _)| (p, l)).collect()
 }
 
@@ -178,7 +176,7 @@ fn linked_worktree_scans_its_own_index() {
     git(dir.path(), &["worktree", "remove", "--force", linked.to_str().unwrap()]);
 }
 
-fn install_hook(dir: &Path) -> common::Run {
+fn install_hook(dir: &Path) -> crate::common::Run {
     run(dir, &["hook", "install"])
 }
 
@@ -290,11 +288,11 @@ fn hook_install_honours_core_hooks_path_chains_and_uninstalls() {
 
 #[test]
 fn the_checked_in_hook_is_the_installed_script() {
-    let checked_in = std::fs::read_to_string(common::project_dir().join("hooks/pre-commit")).unwrap();
-    assert_eq!(checked_in, leaktrap::hook::script(None));
+    let checked_in = std::fs::read_to_string(crate::common::project_dir().join("hooks/pre-commit")).unwrap();
+    assert_eq!(checked_in, leaktrap::commands::hook::script(None));
 }
 
-fn history(dir: &Path, extra: &[&str]) -> common::Run {
+fn history(dir: &Path, extra: &[&str]) -> crate::common::Run {
     let mut args = vec!["scan", "--history", "--format", "json"];
     args.extend_from_slice(extra);
     run(dir, &args)
@@ -662,7 +660,7 @@ fn pack_index(dir: &Path) -> String {
 /// and all, and an object over the size limit is refused unread.
 #[test]
 fn pack_reader_reads_every_object_as_libgit2_does() {
-    use leaktrap::source::pack::{Kind, PackReader, PackStore, Read};
+    use leaktrap::git::pack::{ObjectKind, PackObject, PackReader, PackStore};
     let dir = repo();
     edited_history(dir.path());
     git(dir.path(), &["gc", "--aggressive", "--quiet"]);
@@ -676,20 +674,20 @@ fn pack_reader_reads_every_object_as_libgit2_does() {
         odb.foreach(|oid| {
             let object = odb.read(*oid).unwrap();
             let at = store.locate(oid.as_bytes()).expect("every object is packed");
-            let Ok(Read::Object(kind, data)) = reader.read(at, u64::MAX) else {
+            let Ok(PackObject::Object(kind, data)) = reader.read(at, u64::MAX) else {
                 panic!("{oid} does not read");
             };
             let expected = match object.kind() {
-                git2::ObjectType::Blob => Kind::Blob,
-                git2::ObjectType::Tree => Kind::Tree,
-                git2::ObjectType::Commit => Kind::Commit,
-                _ => Kind::Tag,
+                git2::ObjectType::Blob => ObjectKind::Blob,
+                git2::ObjectType::Tree => ObjectKind::Tree,
+                git2::ObjectType::Commit => ObjectKind::Commit,
+                _ => ObjectKind::Tag,
             };
             assert_eq!(kind, expected, "{oid}");
             assert_eq!(&data[..], object.data(), "{oid}");
             if object.len() > 1 {
                 let limit = object.len() as u64 - 1;
-                assert!(matches!(reader.read(at, limit), Ok(Read::TooLarge(n)) if n == object.len() as u64));
+                assert!(matches!(reader.read(at, limit), Ok(PackObject::TooLarge(n)) if n == object.len() as u64));
             }
             checked += 1;
             true
@@ -758,7 +756,7 @@ fn staged_scan_reads_every_index_form() {
         assert_eq!(lines(&out), expected, "{form}");
         if form != "new directory" {
             // What lets the scan skip `a` and `b/d` without reading their trees.
-            let index = leaktrap::source::index_file::read(&dir.path().join(".git/index")).expect("readable index");
+            let index = leaktrap::git::index_file::read(&dir.path().join(".git/index")).expect("readable index");
             assert_eq!(index.entries.len(), 4);
             let cached: std::collections::BTreeSet<&[u8]> = index.cached_trees.keys().map(Vec::as_slice).collect();
             assert_eq!(cached, [&b"a"[..], b"b/d"].into_iter().collect(), "{form}");

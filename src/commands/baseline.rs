@@ -1,0 +1,35 @@
+//! `leaktrap baseline`: a scan whose findings are written as accepted fingerprints.
+
+use std::time::Instant;
+
+use anyhow::bail;
+
+use crate::baseline::BaselineFile;
+use crate::commands::scan::{collect, finish};
+use crate::exit_status::ExitStatus;
+use crate::output::Output;
+use crate::settings::ScanSettings;
+
+/// Exit 0 unless the scan itself failed: findings are what a baseline is made of.
+pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let Some(path) = settings.output.as_deref() else {
+        bail!("leaktrap baseline needs -o FILE\nhint: leaktrap baseline -o .leaktrap-baseline.json");
+    };
+    let output = Output::check(path)?;
+    let collected = collect(settings, started)?;
+    if !collected.is_complete() {
+        bail!("the scan could not read everything, so no baseline was written");
+    }
+    let file = BaselineFile::from_findings(&collected.findings);
+    output.write(&file.to_json())?;
+    if !settings.quiet {
+        eprintln!(
+            "leaktrap: wrote {} fingerprint(s) to {}",
+            file.fingerprints.len(),
+            path.display()
+        );
+    }
+    finish(settings, &collected, started);
+    Ok(ExitStatus::Clean)
+}

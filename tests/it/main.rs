@@ -1,0 +1,14 @@
+//! The integration tests, as one test binary (one link, the shared helpers compiled once): each
+//! module is one area, and every test runs the real binary or the library on real files and
+//! real git repositories built in temp dirs.
+
+mod baseline;
+mod cli;
+mod common;
+mod git;
+mod layout;
+mod properties;
+mod reliability;
+mod report_snapshots;
+mod reports;
+mod rule_examples;
