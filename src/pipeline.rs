@@ -8,9 +8,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::filter::{ChangeScope, DropReason, Filter};
-use crate::finding::{BlobText, Finding};
+use crate::finding::{BlobText, Finding, LineIndex};
 use crate::origin::Origin;
-use crate::scan::{Content, Match, Scanner};
+use crate::scan::{Content, Dropped, Match, Scanner};
 
 /// What a run counted, for the summary line.
 #[derive(Debug, Default)]
@@ -97,14 +97,35 @@ impl Pipeline {
             .scan_content(bytes, &origin.path, change.map(|c| &c.added_lines))
         {
             Ok(Content::Binary) => bump(&self.stats.skipped_binary, 1),
-            Ok(Content::Text { text, matches }) => {
+            Ok(Content::Text { text, matches, dropped }) => {
                 if !matches.is_empty() {
                     found.extend(self.content_findings(&text, &matches, origin, change));
+                }
+                if self.verbose && !dropped.is_empty() {
+                    self.explain_dropped(&text, &dropped, origin, change);
                 }
             }
             Err(message) => self.error(&format!("{}: {message}", origin.path)),
         }
         found
+    }
+
+    /// `--verbose`: each candidate the placeholder check dropped, with its reason (for
+    /// `--staged`, only on the lines the change adds).
+    fn explain_dropped(&self, text: &[u8], dropped: &[Dropped], origin: &Origin, change: Option<&ChangeScope>) {
+        let lines = LineIndex::new(text);
+        for drop in dropped {
+            let line = lines.line_of(drop.start) + 1;
+            if change.is_some_and(|c| !c.added_lines.contains(&line)) {
+                continue;
+            }
+            self.note(&format!(
+                "{}:{line}: {} candidate dropped: {}",
+                origin.path,
+                self.scanner.rules.rules[drop.rule].id,
+                drop.reason.describe()
+            ));
+        }
     }
 
     /// A blob over the size limit: counted, path rules still apply, content never read.

@@ -59,7 +59,7 @@ fn exercise(rules: &[RuleSyntax]) {
             let _ = scanner.scan_path(path);
         }
         for text in TEXTS.iter().copied().chain(examples.iter().map(|e| e.as_bytes())) {
-            if let Ok(Content::Text { text, matches }) = scanner.scan_content(text, "fuzz.txt", None) {
+            if let Ok(Content::Text { text, matches, .. }) = scanner.scan_content(text, "fuzz.txt", None) {
                 for m in &matches {
                     assert!(m.start <= m.end && m.end <= text.len());
                 }

@@ -105,7 +105,7 @@ fn check(scanner: &Scanner, text: &[u8], matches: &[Match]) {
 fn scan(scanner: &Scanner, data: &[u8], focus: Option<&BTreeSet<usize>>) -> Option<Vec<Match>> {
     match scanner.scan_content(data, "fuzz.txt", focus) {
         Ok(Content::Binary) => None,
-        Ok(Content::Text { text, matches }) => {
+        Ok(Content::Text { text, matches, .. }) => {
             check(scanner, &text, &matches);
             Some(matches)
         }

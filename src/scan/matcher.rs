@@ -4,6 +4,24 @@ use crate::rules::Rule;
 
 use super::checks::{self, CheckContext};
 use super::entropy::shannon;
+use super::placeholder::{Placeholder, placeholder};
+
+/// What rules found in one text: confirmed matches, spans a provider rule's checks rejected
+/// (no generic rule may report them either), and the placeholder check's drops.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub matches: Vec<Match>,
+    pub rejected: Vec<(usize, usize)>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// A candidate the placeholder check dropped: which rule, where in the scanned text, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub rule: usize,
+    pub start: usize,
+    pub reason: Placeholder,
+}
 
 /// A confirmed secret in a blob's (possibly transcoded) text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +49,8 @@ pub fn run_rule(
     text: &[u8],
     windows: &[(usize, usize)],
     path: &str,
-    out: &mut Vec<Match>,
-    rejected: &mut Vec<(usize, usize)>,
+    provider_prefixes: &[String],
+    found_here: &mut Found,
 ) -> Result<(), String> {
     if windows.is_empty() {
         return Ok(());
@@ -88,16 +106,26 @@ pub fn run_rule(
                 Some((start, end)) if end > start => {
                     let secret = &text[start..end];
                     let key = key_group.and_then(|g| found.get(g)).map(|(s, e)| &text[s..e]);
-                    if confirmed(rule, secret, &CheckContext { key, path }) {
-                        out.push(Match {
+                    match verdict(rule, secret, &CheckContext { key, path }, provider_prefixes) {
+                        Verdict::Confirmed => found_here.matches.push(Match {
                             rule: rule_index,
                             start,
                             end,
                             secret: secret.to_vec(),
                             decoded: None,
-                        });
-                    } else if !rule.is_generic() {
-                        rejected.push((start, end));
+                        }),
+                        verdict => {
+                            if let Verdict::Placeholder(reason) = verdict {
+                                found_here.dropped.push(Dropped {
+                                    rule: rule_index,
+                                    start,
+                                    reason,
+                                });
+                            }
+                            if !rule.is_generic() {
+                                found_here.rejected.push((start, end));
+                            }
+                        }
                     }
                     end
                 }
@@ -140,16 +168,29 @@ pub fn windows(rule: &Rule, text: &[u8], keyword_hits: Option<&[(usize, usize)]>
     windows
 }
 
-/// Entropy and structural checks; the rule's regex already matched.
-fn confirmed(rule: &Rule, secret: &[u8], ctx: &CheckContext) -> bool {
+/// What the checks say of a candidate the rule's regex matched.
+enum Verdict {
+    Confirmed,
+    /// Entropy or the rule's structural check failed.
+    Rejected,
+    /// The shared placeholder check: the reason `--verbose` prints.
+    Placeholder(Placeholder),
+}
+
+/// The placeholder check (every rule), then entropy and the rule's own check.
+fn verdict(rule: &Rule, secret: &[u8], ctx: &CheckContext, provider_prefixes: &[String]) -> Verdict {
+    let prefixes = if rule.is_generic() { provider_prefixes } else { &[] };
+    if let Some(reason) = placeholder(secret, &rule.keywords, rule.is_generic(), prefixes) {
+        return Verdict::Placeholder(reason);
+    }
     if let Some(min) = rule.min_entropy
         && shannon(secret) < min
     {
-        return false;
+        return Verdict::Rejected;
     }
     match rule.check {
-        Some(check) => checks::passes(check, secret, ctx),
-        None => true,
+        Some(check) if !checks::passes(check, secret, ctx) => Verdict::Rejected,
+        _ => Verdict::Confirmed,
     }
 }
 
@@ -175,7 +216,10 @@ mod tests {
             let next = match locations.get(rule.secret_group) {
                 Some((start, end)) if end > start => {
                     let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
-                    if confirmed(rule, &text[start..end], &CheckContext { key, path }) {
+                    if matches!(
+                        verdict(rule, &text[start..end], &CheckContext { key, path }, &[]),
+                        Verdict::Confirmed
+                    ) {
                         found.push((start, end));
                     } else if !rule.is_generic() {
                         rejected.push((start, end));
@@ -210,9 +254,10 @@ mod tests {
                 let long = format!("x{}_{text}", "a".repeat(60));
                 for text in [text.clone(), format!("{text}\n{text} {text}"), long] {
                     let text = text.as_bytes();
-                    let (mut found, mut rejected) = (Vec::new(), Vec::new());
-                    run_rule(0, rule, text, &[(0, text.len())], "a.txt", &mut found, &mut rejected).unwrap();
-                    let found: Spans = found.iter().map(|m| (m.start, m.end)).collect();
+                    let mut here = Found::default();
+                    run_rule(0, rule, text, &[(0, text.len())], "a.txt", &[], &mut here).unwrap();
+                    let found: Spans = here.matches.iter().map(|m| (m.start, m.end)).collect();
+                    let rejected = here.rejected;
                     let expected = by_the_rules_regex(rule, text, "a.txt");
                     assert_eq!(
                         (&found, &rejected),

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod entropy;
 mod keyword_dfa;
 mod matcher;
+pub mod placeholder;
 pub mod prefilter;
 mod text;
 
@@ -14,7 +15,7 @@ use std::borrow::Cow;
 use crate::rules::RuleSet;
 use prefilter::Prefilter;
 
-pub use matcher::Match;
+pub use matcher::{Dropped, Match};
 pub use text::{is_binary, transcode_utf16};
 
 /// Byte spans where a rule's keywords occur in a text.
@@ -57,7 +58,13 @@ pub enum Content<'a> {
     /// A NUL byte in the first 8 KiB: not scanned.
     Binary,
     /// Scanned. `text` is what the matches' offsets refer to (transcoded when UTF-16).
-    Text { text: Cow<'a, [u8]>, matches: Vec<Match> },
+    /// `dropped` are the candidates the placeholder check rejected in the text itself (not in
+    /// decoded runs), for `--verbose`.
+    Text {
+        text: Cow<'a, [u8]>,
+        matches: Vec<Match>,
+        dropped: Vec<Dropped>,
+    },
 }
 
 /// Switches that must never change results, only speed; tests turn them off to prove it.
@@ -83,6 +90,9 @@ pub struct Scanner {
     prefilter: Prefilter,
     paths: PathIndex,
     options: ScanOptions,
+    /// Token prefixes of the provider rules (`ghp_`, `sk-ant-`, `dop_v1_`): a generic
+    /// candidate that starts with one but is not in its provider's format is a look-alike.
+    provider_prefixes: Vec<String>,
 }
 
 /// Every path rule's globs in one set, so a file's path is matched once, not once per rule.
@@ -110,11 +120,13 @@ impl Scanner {
     pub fn new(rules: RuleSet, options: ScanOptions) -> Scanner {
         let prefilter = Prefilter::new(&rules);
         let paths = PathIndex::new(&rules);
+        let provider_prefixes = placeholder::provider_prefixes(&rules);
         Scanner {
             rules,
             prefilter,
             paths,
             options,
+            provider_prefixes,
         }
     }
 
@@ -169,14 +181,15 @@ impl Scanner {
         let focus = focus
             .filter(|_| self.options.prefilter)
             .map(|lines| line_spans(&text, lines));
-        let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref())?;
-        Ok(Content::Text { text, matches })
+        let mut dropped = Vec::new();
+        let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref(), &mut dropped)?;
+        Ok(Content::Text { text, matches, dropped })
     }
 
     /// Runs the candidate rules over text, and again over its decoded runs, and keeps one
     /// match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
-        self.scan_text_at_depth(text, path, 0, None)
+        self.scan_text_at_depth(text, path, 0, None, &mut Vec::new())
     }
 
     fn scan_text_at_depth(
@@ -185,15 +198,16 @@ impl Scanner {
         path: &str,
         depth: usize,
         focus: Option<&[(usize, usize)]>,
+        dropped: &mut Vec<Dropped>,
     ) -> Result<Vec<Match>, String> {
-        let mut matches = self.raw_matches(text, path, focus)?;
+        let mut matches = self.raw_matches(text, path, focus, dropped)?;
         if depth < decode::MAX_DEPTH && self.options.decode {
             for run in decode::decoded_runs(text) {
                 // A decoded finding sits at its encoded run: outside the focus, it is not kept.
                 if focus.is_some_and(|spans| !spans.iter().any(|&(s, e)| run.start < e && s < run.end)) {
                     continue;
                 }
-                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, None)? {
+                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, None, &mut Vec::new())? {
                     if inner.start < run.decoded_end && run.decoded_start < inner.end {
                         matches.push(Match {
                             start: run.start,
@@ -209,7 +223,13 @@ impl Scanner {
     }
 
     /// The candidate rules' confirmed matches in `text` itself, before dedup.
-    fn raw_matches(&self, text: &[u8], path: &str, focus: Option<&[(usize, usize)]>) -> Result<Vec<Match>, String> {
+    fn raw_matches(
+        &self,
+        text: &[u8],
+        path: &str,
+        focus: Option<&[(usize, usize)]>,
+        dropped: &mut Vec<Dropped>,
+    ) -> Result<Vec<Match>, String> {
         let candidates: Vec<(usize, Option<KeywordHits>)> = if self.options.prefilter {
             self.prefilter
                 .candidates(text)
@@ -229,13 +249,26 @@ impl Scanner {
                 .map(|rule| (rule, None))
                 .collect()
         };
-        let mut matches = Vec::new();
-        let mut rejected = Vec::new();
+        let mut found = matcher::Found::default();
         for (rule_index, keyword_hits) in candidates {
             let rule = &self.rules.rules[rule_index];
             let windows = matcher::windows(rule, text, keyword_hits.as_deref());
-            matcher::run_rule(rule_index, rule, text, &windows, path, &mut matches, &mut rejected)?;
+            matcher::run_rule(
+                rule_index,
+                rule,
+                text,
+                &windows,
+                path,
+                &self.provider_prefixes,
+                &mut found,
+            )?;
         }
+        let matcher::Found {
+            mut matches,
+            rejected,
+            dropped: mut placeholders,
+        } = found;
+        dropped.append(&mut placeholders);
         if !rejected.is_empty() {
             matches.retain(|m| {
                 !self.rules.rules[m.rule].is_generic() || !rejected.iter().any(|&(s, e)| s < m.end && m.start < e)

@@ -358,8 +358,9 @@ fn user_rules_and_allowlists_from_the_config_apply() {
         ".leaktrap.yaml",
         "version: 1\nrules:\n  - id: acme-key\n    name: Acme key\n    severity: high\n    keywords: [acme_]\n    regex: '(acme_[a-z0-9]{16})'\nallowlist:\n  paths: ['vendor/**']\n",
     );
-    write(dir.path(), "app.txt", "k = acme_0123456789abcdef\n");
-    write(dir.path(), "vendor/lib.txt", "k = acme_0123456789abcdef\n");
+    // A random-looking key: `acme_0123456789abcdef` would be dropped as a sequence placeholder.
+    write(dir.path(), "app.txt", "k = acme_7q2m9x4k1v8c3b6n\n");
+    write(dir.path(), "vendor/lib.txt", "k = acme_7q2m9x4k1v8c3b6n\n");
     let out = run(dir.path(), &["scan", "--format", "json"]);
     assert_eq!(
         out.locations(),
@@ -378,7 +379,8 @@ fn a_run_longer_than_a_rules_bound_matches_as_the_regex_is_written() {
         ".leaktrap.yaml",
         "version: 1\nrules:\n  - id: acme-key\n    name: Acme key\n    severity: high\n    keywords: [acme_]\n    regex: 'acme_([a-z]{150,300})'\n",
     );
-    let run_of = "q".repeat(500);
+    // Not one letter repeated, which the placeholder check drops.
+    let run_of: String = "qwertyuiopasdfghjklzxcvbnm".chars().cycle().take(500).collect();
     write(dir.path(), "app.txt", format!("k = acme_{run_of}\n"));
     for extra in [&[][..], &["--no-prefilter"][..]] {
         let mut args = vec!["scan", "--format", "json", "--show-secrets"];
