@@ -8,7 +8,9 @@
 # largest process of the command) and findings per tool. Peers come from benches/install-peers.sh (or
 # $LEAKTRAP_PEERS/bin); a missing peer is skipped with a message. Peers run offline (unshare -n
 # when root). Environment: RUNS (default 5), HISTORY_RUNS (default 3), USES (default
-# "startup worktree staged history").
+# "startup worktree staged history"); LEAKTRAP_BIN=FILE times that binary instead of building;
+# LEAKTRAP_BEFORE=FILE adds it as a `leaktrap-before` row in every use, so a change is measured
+# before and after in the same run, and their findings are compared.
 set -euo pipefail
 
 corpus="${1:-${LEAKTRAP_CORPUS:-}}"
@@ -45,6 +47,16 @@ fi
 
 # Commands per use and tool: "name|command". Reports go to temp files, never /dev/null.
 commands_for() {
+  leaktrap_commands "$1" | while IFS='|' read -r name cmd; do
+    echo "$name|$cmd"
+    if [ "$name" = leaktrap ] && [ -n "${LEAKTRAP_BEFORE:-}" ]; then
+      cmd="${cmd//$leaktrap /$LEAKTRAP_BEFORE }"
+      echo "leaktrap-before|${cmd//out.leaktrap.json/out.leaktrap-before.json}"
+    fi
+  done
+}
+
+leaktrap_commands() {
   local use="$1" out="$work/out"
   case "$use" in
     startup)
@@ -119,7 +131,7 @@ for use in $uses; do
   hyper_args=(--warmup 1 --runs "$n" --ignore-failure --export-json "$work/$use.json" --style none)
   names=(); cmds=()
   while IFS='|' read -r name cmd; do
-    tool="${name%-turbo}"
+    tool="${name%-turbo}"; tool="${tool%-before}"
     if [ "$tool" != leaktrap ] && ! command -v "$tool" >/dev/null; then continue; fi
     names+=("$name"); cmds+=("$cmd")
     hyper_args+=(--command-name "$name" "$cmd")
@@ -127,6 +139,15 @@ for use in $uses; do
   echo "== $use: ${names[*]}" >&2
   hyperfine "${hyper_args[@]}" >/dev/null
   compare_findings "$use"
+  if [ -s "$work/out.leaktrap-before.json" ]; then
+    python3 - "$work/out.leaktrap-before.json" "$work/out.leaktrap.json" "$use" >&2 <<'PY'
+import json, sys
+key = lambda f: (f["path"], f["line"], f["column"], f["rule_id"], f.get("commit"))
+old, new = ({key(f) for f in json.load(open(p))} for p in sys.argv[1:3])
+verdict = "identical" if old == new else f"CHANGED: {len(new - old)} new, {len(old - new)} gone"
+print(f"{sys.argv[3]}: findings of leaktrap and leaktrap-before {verdict} ({len(old)} before, {len(new)} after)")
+PY
+  fi
   for i in "${!names[@]}"; do
     name="${names[$i]}"
     /usr/bin/time -f %M -o "$work/rss" bash -c "${cmds[$i]} >/dev/null 2>&1" || true
