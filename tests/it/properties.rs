@@ -242,7 +242,7 @@ proptest! {
         let focus: BTreeSet<usize> = [1, 2, 3].into_iter().collect();
         for focus in [None, Some(&focus)] {
             let content = scanner.scan_content(&bytes, "-", focus);
-            let Ok(Content::Text { text, matches }) = content else {
+            let Ok(Content::Text { text, matches, .. }) = content else {
                 prop_assert!(content.is_ok(), "an embedded rule failed");
                 continue;
             };
