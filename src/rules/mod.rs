@@ -368,25 +368,66 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
     })
 }
 
+fn parse_embedded(file: &str, json: &str) -> Result<RuleFileSyntax, RuleError> {
+    serde_json::from_str(json).map_err(|e| RuleError {
+        file: file.to_string(),
+        location: String::new(),
+        message: e.to_string(),
+        hint: "fix the rule file; `cargo test` names the rule".into(),
+    })
+}
+
+/// One rule's examples, as build.rs splits them from the embedded pack.
+#[derive(serde::Deserialize)]
+struct RuleExamplesSyntax {
+    #[serde(default)]
+    examples: Vec<Example>,
+    #[serde(default)]
+    negative_examples: Vec<String>,
+    #[serde(default)]
+    path_examples: Vec<String>,
+    #[serde(default)]
+    negative_path_examples: Vec<String>,
+}
+
 /// The rules a scan runs, in a stable order.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Each id's position in `rules`, so adding a rule is not a search of all the others.
+    ids: std::collections::HashMap<String, usize>,
 }
 
 impl RuleSet {
-    /// The default pack compiled into the binary.
+    /// The default pack compiled into the binary, without the rules' examples (see
+    /// `embedded_with_examples`).
     pub fn embedded() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
-        for (file, json) in EMBEDDED_RULE_FILES {
-            let parsed: RuleFileSyntax = serde_json::from_str(json).map_err(|e| RuleError {
+        for (file, json, _) in EMBEDDED_RULE_FILES {
+            for syntax in parse_embedded(file, json)?.rules {
+                set.add(compile_rule(syntax, file, Trust::Embedded)?)?;
+            }
+        }
+        Ok(set)
+    }
+
+    /// The default pack with every rule's examples and negative examples, which the binary
+    /// never needs: for the tests that run them through the scanner.
+    pub fn embedded_with_examples() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::embedded()?;
+        let mut rules = set.rules.iter_mut();
+        for (file, _, examples) in EMBEDDED_RULE_FILES {
+            let examples: Vec<RuleExamplesSyntax> = serde_json::from_str(examples).map_err(|e| RuleError {
                 file: file.to_string(),
                 location: String::new(),
                 message: e.to_string(),
-                hint: "fix the rule file; `cargo test` names the rule".into(),
+                hint: "fix the examples in the rule file".into(),
             })?;
-            for syntax in parsed.rules {
-                set.add(compile_rule(syntax, file, Trust::Embedded)?)?;
+            for (examples, rule) in examples.into_iter().zip(&mut rules) {
+                rule.examples = examples.examples;
+                rule.negative_examples = examples.negative_examples;
+                rule.path_examples = examples.path_examples;
+                rule.negative_path_examples = examples.negative_path_examples;
             }
         }
         Ok(set)
@@ -394,25 +435,32 @@ impl RuleSet {
 
     /// Adds a rule; a duplicate id is an error.
     pub fn add(&mut self, rule: Rule) -> Result<(), RuleError> {
-        if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
+        if let Some(&existing) = self.ids.get(&rule.id) {
             return Err(RuleError::in_rule(
                 &rule.file,
                 &rule.id,
-                format!("the id is already used by a rule in {}", existing.file),
+                format!("the id is already used by a rule in {}", self.rules[existing].file),
                 "give the rule a new id, or `disable` the existing one in your config",
             ));
         }
+        self.ids.insert(rule.id.clone(), self.rules.len());
         self.rules.push(rule);
         Ok(())
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.ids.get(id).map(|&at| &self.rules[at])
     }
 
     /// Drops the rules named in a config's `disable` list.
     pub fn disable(&mut self, ids: &[String]) {
         self.rules.retain(|r| !ids.contains(&r.id));
+        self.ids = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(at, r)| (r.id.clone(), at))
+            .collect();
     }
 }
 

@@ -239,7 +239,7 @@ mod tests {
     /// keyword, where the search regex's candidate starts before the rule's match).
     #[test]
     fn search_regexes_change_no_match() {
-        let rules = RuleSet::embedded().unwrap();
+        let rules = RuleSet::embedded_with_examples().unwrap();
         let (mut compared, mut matched) = (0, 0);
         for rule in rules.rules.iter().filter(|r| !r.is_path_rule()) {
             if rule.search_regex().is_none() {

@@ -92,7 +92,8 @@ pub struct Scanner {
     options: ScanOptions,
     /// Token prefixes of the provider rules (`ghp_`, `sk-ant-`, `dop_v1_`): a generic
     /// candidate that starts with one but is not in its provider's format is a look-alike.
-    provider_prefixes: Vec<String>,
+    /// Built on the first generic candidate: most staged scans never need it.
+    provider_prefixes: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Every path rule's globs in one set, so a file's path is matched once, not once per rule.
@@ -120,7 +121,7 @@ impl Scanner {
     pub fn new(rules: RuleSet, options: ScanOptions) -> Scanner {
         let prefilter = Prefilter::new(&rules);
         let paths = PathIndex::new(&rules);
-        let provider_prefixes = placeholder::provider_prefixes(&rules);
+        let provider_prefixes = std::sync::OnceLock::new();
         Scanner {
             rules,
             prefilter,
@@ -253,15 +254,13 @@ impl Scanner {
         for (rule_index, keyword_hits) in candidates {
             let rule = &self.rules.rules[rule_index];
             let windows = matcher::windows(rule, text, keyword_hits.as_deref());
-            matcher::run_rule(
-                rule_index,
-                rule,
-                text,
-                &windows,
-                path,
-                &self.provider_prefixes,
-                &mut found,
-            )?;
+            let prefixes: &[String] = if rule.is_generic() && !windows.is_empty() {
+                self.provider_prefixes
+                    .get_or_init(|| placeholder::provider_prefixes(&self.rules))
+            } else {
+                &[]
+            };
+            matcher::run_rule(rule_index, rule, text, &windows, path, prefixes, &mut found)?;
         }
         let matcher::Found {
             mut matches,

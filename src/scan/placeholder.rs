@@ -164,7 +164,7 @@ pub fn provider_prefixes(rules: &crate::rules::RuleSet) -> Vec<String> {
             let stem = keyword.trim_end_matches(['_', '-', '.']);
             let separated = stem.len() < keyword.len() && !NAME_STEMS.contains(&stem);
             if opens || separated {
-                prefixes.push(keyword);
+                prefixes.push(keyword.clone());
             }
         }
     }

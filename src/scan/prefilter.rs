@@ -22,15 +22,18 @@ impl Prefilter {
         let mut keywords: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
         let mut content_rules = Vec::new();
+        // A map, not a search of the list: 532 rules have a thousand keywords.
+        let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (index, rule) in rules.rules.iter().enumerate() {
             if rule.is_path_rule() {
                 continue;
             }
             content_rules.push(index);
             for keyword in rule.keywords.iter().filter(|k| !k.is_empty()) {
-                match keywords.iter().position(|k| k == keyword) {
-                    Some(at) => rules_of_keyword[at].push(index),
+                match position.get(keyword.as_str()) {
+                    Some(&at) => rules_of_keyword[at].push(index),
                     None => {
+                        position.insert(keyword, keywords.len());
                         keywords.push(keyword.clone());
                         rules_of_keyword.push(vec![index]);
                     }

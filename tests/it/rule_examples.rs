@@ -9,7 +9,7 @@ use leaktrap::rules::{RuleSet, compile_regex};
 use leaktrap::scan::{ScanOptions, Scanner};
 
 fn pipeline(prefilter: bool) -> Pipeline {
-    let rules = RuleSet::embedded().expect("the embedded pack loads");
+    let rules = RuleSet::embedded_with_examples().expect("the embedded pack loads");
     let scanner = Scanner::new(
         rules,
         ScanOptions {
@@ -130,7 +130,7 @@ fn every_rule_finds_its_examples_and_not_its_negative_examples() {
 
 #[test]
 fn every_keyword_is_a_useful_literal() {
-    let rules = RuleSet::embedded().unwrap();
+    let rules = RuleSet::embedded_with_examples().unwrap();
     for rule in rules.rules.iter().filter(|r| !r.is_path_rule()) {
         for keyword in &rule.keywords {
             assert!(
@@ -165,7 +165,7 @@ fn prefilter_never_changes_findings() {
 
 #[test]
 fn the_pack_is_large_and_ids_are_unique() {
-    let rules = RuleSet::embedded().unwrap();
+    let rules = RuleSet::embedded_with_examples().unwrap();
     let mut ids: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
     let count = ids.len();
     ids.sort();
