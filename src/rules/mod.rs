@@ -368,7 +368,8 @@ pub fn compile_rule(syntax: RuleSyntax, file: &str, trust: Trust) -> Result<Rule
     })
 }
 
-fn parse_embedded(file: &str, json: &str) -> Result<RuleFileSyntax, RuleError> {
+/// One of build.rs's JSON tables of an embedded rule file: its rules, or their examples.
+fn parse_embedded<T: serde::de::DeserializeOwned>(file: &str, json: &str) -> Result<T, RuleError> {
     serde_json::from_str(json).map_err(|e| RuleError {
         file: file.to_string(),
         location: String::new(),
@@ -404,7 +405,7 @@ impl RuleSet {
     pub fn embedded() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
         for (file, json, _) in EMBEDDED_RULE_FILES {
-            for syntax in parse_embedded(file, json)?.rules {
+            for syntax in parse_embedded::<RuleFileSyntax>(file, json)?.rules {
                 set.add(compile_rule(syntax, file, Trust::Embedded)?)?;
             }
         }
@@ -417,12 +418,7 @@ impl RuleSet {
         let mut set = RuleSet::embedded()?;
         let mut rules = set.rules.iter_mut();
         for (file, _, examples) in EMBEDDED_RULE_FILES {
-            let examples: Vec<RuleExamplesSyntax> = serde_json::from_str(examples).map_err(|e| RuleError {
-                file: file.to_string(),
-                location: String::new(),
-                message: e.to_string(),
-                hint: "fix the examples in the rule file".into(),
-            })?;
+            let examples: Vec<RuleExamplesSyntax> = parse_embedded(file, examples)?;
             for (examples, rule) in examples.into_iter().zip(&mut rules) {
                 rule.examples = examples.examples;
                 rule.negative_examples = examples.negative_examples;

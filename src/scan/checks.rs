@@ -7,6 +7,7 @@ use crate::rules::Check;
 
 use super::decode;
 use super::entropy::shannon;
+use super::placeholder::{ascending_steps, distinct_bytes, periodic};
 
 /// What a check may look at besides the secret itself.
 pub struct CheckContext<'a> {
@@ -394,26 +395,10 @@ fn looks_like_path(value: &str) -> bool {
 
 /// Runs of one character, short repeated patterns, and keyboard or alphabet sequences.
 fn repetitive(value: &[u8]) -> bool {
-    if value.len() < 2 {
-        return true;
-    }
-    let distinct = {
-        let mut seen = [false; 256];
-        value
-            .iter()
-            .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
-            .count()
-    };
-    if distinct <= 3 {
-        return true;
-    }
-    for period in 1..=4 {
-        if value.len() >= period * 3 && value.iter().enumerate().all(|(i, &b)| b == value[i % period]) {
-            return true;
-        }
-    }
-    let ascending = value.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count();
-    ascending * 10 >= (value.len() - 1) * 7
+    value.len() < 2
+        || distinct_bytes(value) <= 3
+        || periodic(value, 4)
+        || ascending_steps(value) * 10 >= (value.len() - 1) * 7
 }
 
 #[cfg(test)]

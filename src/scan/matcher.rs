@@ -179,8 +179,7 @@ enum Verdict {
 
 /// The placeholder check (every rule), then entropy and the rule's own check.
 fn verdict(rule: &Rule, secret: &[u8], ctx: &CheckContext, provider_prefixes: &[String]) -> Verdict {
-    let prefixes = if rule.is_generic() { provider_prefixes } else { &[] };
-    if let Some(reason) = placeholder(secret, &rule.keywords, rule.is_generic(), prefixes) {
+    if let Some(reason) = placeholder(secret, &rule.keywords, rule.is_generic(), provider_prefixes) {
         return Verdict::Placeholder(reason);
     }
     if let Some(min) = rule.min_entropy

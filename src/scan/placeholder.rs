@@ -203,7 +203,11 @@ pub fn placeholder(
     {
         return Some(Placeholder::LookAlike);
     }
-    let random = if generic { text } else { random_part(text, keywords) };
+    let random = if generic {
+        text
+    } else {
+        random_part(text, &lower, keywords)
+    };
     if random.is_empty() {
         return None;
     }
@@ -222,9 +226,9 @@ pub fn placeholder(
     None
 }
 
-/// What follows the longest keyword the secret starts with (`sk_live_` of `sk_live_xxxx`).
-fn random_part<'t>(text: &'t str, keywords: &[String]) -> &'t str {
-    let lower = text.to_ascii_lowercase();
+/// What follows the longest keyword the secret starts with (`sk_live_` of `sk_live_xxxx`);
+/// `lower` is `text` in lower case, as keywords are.
+fn random_part<'t>(text: &'t str, lower: &str, keywords: &[String]) -> &'t str {
     let prefix = keywords
         .iter()
         .filter(|k| lower.starts_with(k.as_str()))
@@ -269,15 +273,8 @@ fn is_repeated(value: &[u8]) -> bool {
     if value.len() < 8 {
         return false;
     }
-    let mut seen = [false; 256];
-    let distinct = value
-        .iter()
-        .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
-        .count();
-    if distinct <= 3 && value.len() >= 12 || distinct <= 2 {
-        return true;
-    }
-    (1..=4).any(|period| value.len() >= period * 3 && value.iter().enumerate().all(|(i, &b)| b == value[i % period]))
+    let distinct = distinct_bytes(value);
+    distinct <= 2 || (distinct <= 3 && value.len() >= 12) || periodic(value, 4)
 }
 
 /// Mostly steps of one up (or down) the alphabet or digits: `0123456789`, `abcdefgh`, `ABCDEF`.
@@ -285,10 +282,28 @@ fn is_sequence(value: &[u8]) -> bool {
     if value.len() < 6 {
         return false;
     }
-    let steps = value.len() - 1;
-    let up = value.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count();
     let down = value.windows(2).filter(|w| w[0] == w[1].wrapping_add(1)).count();
-    up.max(down) * 10 >= steps * 8
+    ascending_steps(value).max(down) * 10 >= (value.len() - 1) * 8
+}
+
+/// How many different bytes `value` holds.
+pub fn distinct_bytes(value: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    value
+        .iter()
+        .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
+        .count()
+}
+
+/// Whether `value` is a pattern of at most `max_period` bytes repeated at least three times.
+pub fn periodic(value: &[u8], max_period: usize) -> bool {
+    (1..=max_period)
+        .any(|period| value.len() >= period * 3 && value.iter().enumerate().all(|(i, &b)| b == value[i % period]))
+}
+
+/// How many neighbouring bytes step up by one (`ab`, `34`).
+pub fn ascending_steps(value: &[u8]) -> usize {
+    value.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count()
 }
 
 /// Placeholder words cover most of the letters: `your_api_key_here`, `INSERT_TOKEN`.
