@@ -169,7 +169,8 @@ struct ScanArgs {
     /// Exit code when there are findings.
     #[arg(long, value_name = "N", default_value_t = 1)]
     exit_code: u8,
-    /// Skip files larger than this many bytes (default 10 MiB, or the config's max_file_size).
+    /// Skip files larger than this many bytes, counted and named in the summary (default: scan
+    /// every file, streaming large ones; or the config's max_file_size).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
     /// Worker threads (default: the number of CPUs).

@@ -13,8 +13,6 @@ use crate::rules::{self, RuleSet, RuleSyntax, Trust, compile_regex};
 pub const CONFIG_FILE_NAME: &str = ".leaktrap.yaml";
 /// The newest config format this build understands.
 pub const CONFIG_VERSION: u32 = 1;
-/// Blobs larger than this are skipped (and counted) unless the config or flag says otherwise.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -75,8 +73,9 @@ allowlist:
   stopwords: []      # a secret containing one of these is ignored
   commits: []        # history findings in these commits are ignored
 
-# Files (and blobs) larger than this many bytes are skipped and counted.
-max_file_size: 10485760
+# Every file is scanned, whatever its size (large ones are streamed). To skip files larger
+# than some number of bytes instead, counted and named in the summary:
+# max_file_size: 104857600
 "#;
 
 /// Deeper `[`/`{` nesting than this is refused before parsing: the YAML parser takes time

@@ -15,9 +15,12 @@ use crate::scan::Match;
 /// What the change being scanned (`--staged`) adds to one file: its new lines (1-based), and
 /// whether the path itself is new (added, renamed or copied), which is what path rules report.
 #[derive(Debug, Clone, Default)]
-pub struct ChangeScope {
+pub struct ChangeScope<'a> {
     pub added_lines: std::collections::BTreeSet<usize>,
     pub new_path: bool,
+    /// The old version's bytes: a binary file has no lines, so a secret in it counts as added
+    /// when the old version does not hold it.
+    pub old: &'a [u8],
 }
 
 /// The config's global allowlist, compiled.
@@ -88,6 +91,8 @@ impl Filter {
         if let Some(change) = change {
             let added = if rule.is_path_rule() {
                 change.new_path
+            } else if finding.offset.is_some() {
+                memchr::memmem::find(change.old, &finding.raw_secret).is_none()
             } else {
                 change
                     .added_lines

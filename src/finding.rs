@@ -19,6 +19,9 @@ pub struct Finding {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// Byte offset of the secret in a binary file, which has no lines (`line` is then 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     pub secret: String,
     pub line_text: String,
     pub entropy: f64,
@@ -44,15 +47,38 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The order reporters print in: path, line, column, rule (then commit, for history).
-    pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>) {
+    /// The order reporters print in: path, line, column (or offset), rule (then commit, for
+    /// history).
+    pub fn sort_key(&self) -> (&str, usize, usize, Option<u64>, &str, Option<&str>) {
         (
             &self.path,
             self.line,
             self.column,
+            self.offset,
             &self.rule_id,
             self.commit.as_deref(),
         )
+    }
+
+    /// Where it is, as a person reads it: `path:line:column`, or `path@offset` in a binary.
+    pub fn location(&self) -> String {
+        match self.offset {
+            Some(offset) => format!("{}@{offset}", self.path),
+            None => format!("{}:{}:{}", self.path, self.line, self.column),
+        }
+    }
+
+    /// Moves a finding made in a window of a larger blob to where the window sits: `lines`
+    /// newlines before it, `columns` code points of its first line before it.
+    pub fn shift(&mut self, lines: usize, columns: usize) {
+        if self.line == 1 {
+            self.column += columns;
+        }
+        if self.end_line == 1 {
+            self.end_column += columns;
+        }
+        self.line += lines;
+        self.end_line += lines;
     }
 }
 
@@ -71,8 +97,18 @@ pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
 /// Most stars a redacted secret shows; a private key would otherwise print as a wall of them.
 const MAX_STARS: usize = 36;
 
-/// At most the first 4 characters, and never more than a quarter, stay visible.
+/// At most the first 4 characters, and never more than a quarter, stay visible. A private key's
+/// armour line (`-----BEGIN OPENSSH PRIVATE KEY-----`) says what kind of key leaked and is no
+/// part of the secret: it stays visible, the body is redacted.
 pub fn redact(secret: &str) -> String {
+    if let Some(rest) = secret.strip_prefix("-----BEGIN ")
+        && let Some(end) = rest.find("-----")
+    {
+        let armour = &secret[..11 + end + 5];
+        let body = &secret[armour.len()..];
+        let stars = body.trim().chars().count().clamp(1, MAX_STARS);
+        return format!("{armour}{}", "*".repeat(stars));
+    }
     let count = secret.chars().count();
     let visible = (count / 4).min(4);
     let mut out: String = secret.chars().take(visible).collect();
@@ -239,6 +275,7 @@ impl<'a> BlobText<'a> {
             column,
             end_line,
             end_column,
+            offset: None,
             secret: if show_secrets {
                 secret_text.clone()
             } else {
@@ -290,6 +327,10 @@ mod tests {
         );
         assert_eq!(redact("abcdefgh"), "ab******");
         assert_eq!(redact("abc"), "***");
+        assert_eq!(
+            redact("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"),
+            format!("-----BEGIN OPENSSH PRIVATE KEY-----{}", "*".repeat(36))
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! Sources call it from many threads at once; it owns nothing a thread must lock for long.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -17,8 +17,11 @@ use crate::scan::{Content, Dropped, Match, Scanner};
 pub struct Stats {
     pub blobs: AtomicU64,
     pub bytes: AtomicU64,
-    pub skipped_binary: AtomicU64,
+    /// Binary blobs, whose printable runs were scanned.
+    pub binary: AtomicU64,
     pub skipped_large: AtomicU64,
+    /// The paths `--max-file-size` kept from being read.
+    pub large_paths: Mutex<Vec<String>>,
     pub suppressed: AtomicU64,
     pub errors: AtomicU64,
     pub warnings: AtomicU64,
@@ -27,6 +30,14 @@ pub struct Stats {
 impl Stats {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// The paths `--max-file-size` kept from being read, sorted, each once.
+    pub fn large_paths(&self) -> Vec<String> {
+        let mut paths = self.large_paths.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        paths.sort();
+        paths.dedup();
+        paths
     }
 }
 
@@ -39,17 +50,43 @@ fn bump(counter: &AtomicU64, by: u64) {
 pub struct PipelineOptions {
     /// Print secrets in full instead of redacted.
     pub show_secrets: bool,
-    /// Blobs over this many bytes are counted and not read.
-    pub max_file_size: u64,
+    /// `--max-file-size`: blobs over this many bytes are counted and not read.
+    pub max_file_size: Option<u64>,
     /// Explain suppressed findings and skipped files on standard error.
     pub verbose: bool,
+}
+
+/// Blobs up to this size are read whole; larger ones are streamed (`findings_in_stream`).
+pub const HOLD_WHOLE: u64 = 64 << 20;
+/// The bytes a streamed blob is scanned in at a time.
+const WINDOW: usize = 16 << 20;
+/// How far each window reaches into the next: longer than any rule's longest match (a private
+/// key block is a few KiB).
+const WINDOW_OVERLAP: usize = 256 << 10;
+
+/// Where the window after `window` starts: at a line start `WINDOW_OVERLAP` or more before its
+/// end, so the next window's rules see whole lines; within one long line, mid-line on a
+/// character boundary.
+fn next_window_start(window: &[u8]) -> usize {
+    let latest = window.len() - WINDOW_OVERLAP;
+    let search_from = latest.saturating_sub(WINDOW_OVERLAP);
+    match memchr::memrchr(b'\n', &window[search_from..latest]) {
+        Some(newline) => search_from + newline + 1,
+        None => {
+            let mut at = latest;
+            while at > 0 && window[at] & 0xC0 == 0x80 {
+                at -= 1;
+            }
+            at
+        }
+    }
 }
 
 pub struct Pipeline {
     pub scanner: Scanner,
     pub filter: Filter,
     pub show_secrets: bool,
-    pub max_file_size: u64,
+    pub max_file_size: Option<u64>,
     pub verbose: bool,
     pub stats: Stats,
     findings: Mutex<Vec<Finding>>,
@@ -76,6 +113,26 @@ impl Pipeline {
         self.keep(found);
     }
 
+    /// Reads and scans a file or stream: whole up to `HOLD_WHOLE`, streamed beyond, not at all
+    /// past `--max-file-size` (a file that grows past it while read counts as over it).
+    /// `size_hint`: the expected size, to read into one allocation.
+    pub fn scan_reader(&self, reader: &mut dyn Read, size_hint: u64, origin: &Origin) -> std::io::Result<()> {
+        let limit = self.max_file_size.unwrap_or(u64::MAX);
+        let first = limit.min(HOLD_WHOLE);
+        let mut bytes = Vec::with_capacity(size_hint.min(first) as usize + 1);
+        (&mut *reader).take(first + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            self.skip_too_large(origin, bytes.len() as u64);
+        } else if bytes.len() as u64 <= first {
+            self.scan_bytes(&bytes, origin);
+        } else {
+            let rest = reader.take(limit.saturating_sub(first + 1));
+            let found = self.findings_in_stream(&mut std::io::Cursor::new(bytes).chain(rest), origin)?;
+            self.keep(found);
+        }
+        Ok(())
+    }
+
     /// Adds findings to the run's result.
     pub fn keep(&self, mut found: Vec<Finding>) {
         if !found.is_empty() {
@@ -96,7 +153,23 @@ impl Pipeline {
             .scanner
             .scan_content(bytes, &origin.path, change.map(|c| &c.added_lines))
         {
-            Ok(Content::Binary) => bump(&self.stats.skipped_binary, 1),
+            Ok(Content::Binary {
+                strings,
+                matches,
+                dropped,
+            }) => {
+                bump(&self.stats.binary, 1);
+                found.extend(self.binary_findings(&strings, &matches, 0, origin, change));
+                for drop in dropped.iter().filter(|_| self.verbose) {
+                    self.note(&format!(
+                        "{}@{}: {} candidate dropped: {}",
+                        origin.path,
+                        strings.blob_offset(drop.start),
+                        self.scanner.rules.rules[drop.rule].id,
+                        drop.reason.describe()
+                    ));
+                }
+            }
             Ok(Content::Text { text, matches, dropped }) => {
                 if !matches.is_empty() {
                     found.extend(self.content_findings(&text, &matches, origin, change));
@@ -108,6 +181,75 @@ impl Pipeline {
             Err(message) => self.error(&format!("{}: {message}", origin.path)),
         }
         found
+    }
+
+    /// Scans a blob too large to hold (over `HOLD_WHOLE`) a window at a time, each window
+    /// overlapping the next by `WINDOW_OVERLAP`, so memory stays bounded by the window whatever
+    /// the size. A match is kept by the window it starts in, before the next window's start, so
+    /// none is reported twice; one longer than the overlap could be cut, and no rule's is.
+    /// The first window says whether the blob is binary, as `scan_content` does for a whole one.
+    /// Lines and columns count from the blob's start.
+    pub fn findings_in_stream(&self, reader: &mut dyn Read, origin: &Origin) -> std::io::Result<Vec<Finding>> {
+        bump(&self.stats.blobs, 1);
+        let path_matches = self.scanner.scan_path(&origin.path);
+        let mut found = self.path_findings(&path_matches, origin);
+        let mut window: Vec<u8> = Vec::with_capacity(WINDOW);
+        let mut binary = None;
+        // Where the window starts: byte offset, newlines before it, code points of its line
+        // before it.
+        let (mut offset, mut lines_before, mut columns_before) = (0u64, 0usize, 0usize);
+        loop {
+            let had = window.len();
+            reader.take((WINDOW - had) as u64).read_to_end(&mut window)?;
+            bump(&self.stats.bytes, (window.len() - had) as u64);
+            let at_end = window.len() < WINDOW;
+            let binary = *binary.get_or_insert_with(|| {
+                bump(&self.stats.binary, u64::from(crate::scan::is_binary(&window)));
+                crate::scan::is_binary(&window)
+            });
+            let keep_before = if at_end {
+                window.len()
+            } else {
+                next_window_start(&window)
+            };
+            let scanned = if binary {
+                self.scanner.scan_binary(&window, &origin.path)
+            } else {
+                self.scanner.scan_window(&window, &origin.path)
+            };
+            match scanned {
+                Ok(Content::Binary {
+                    strings, mut matches, ..
+                }) => {
+                    matches.retain(|m| strings.blob_offset(m.start) < keep_before);
+                    found.extend(self.binary_findings(&strings, &matches, offset, origin, None));
+                }
+                Ok(Content::Text { text, mut matches, .. }) => {
+                    matches.retain(|m| m.start < keep_before);
+                    let mut in_window = self.content_findings(&text, &matches, origin, None);
+                    for finding in &mut in_window {
+                        finding.shift(lines_before, columns_before);
+                    }
+                    found.extend(in_window);
+                }
+                Err(message) => {
+                    self.error(&format!("{}: {message}", origin.path));
+                    return Ok(found);
+                }
+            }
+            if at_end {
+                return Ok(found);
+            }
+            let passed = &window[..keep_before];
+            let newlines = memchr::memchr_iter(b'\n', passed).count();
+            columns_before = match memchr::memrchr(b'\n', passed) {
+                Some(last) => crate::finding::code_points(&passed[last + 1..]),
+                None => columns_before + crate::finding::code_points(passed),
+            };
+            lines_before += newlines;
+            offset += keep_before as u64;
+            window.drain(..keep_before);
+        }
     }
 
     /// `--verbose`: each candidate the placeholder check dropped, with its reason (for
@@ -128,18 +270,57 @@ impl Pipeline {
         }
     }
 
-    /// A blob over the size limit: counted, path rules still apply, content never read.
+    /// A blob over `--max-file-size`: counted, named in the summary, path rules still apply,
+    /// content never read.
     pub fn skip_too_large(&self, origin: &Origin, size: u64) {
         bump(&self.stats.skipped_large, 1);
+        self.stats
+            .large_paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(origin.path.clone());
         if self.verbose {
             self.note(&format!(
-                "{}: skipped, {size} bytes is over the size limit of {}",
-                origin.path, self.max_file_size
+                "{}: skipped, {size} bytes is over --max-file-size {}",
+                origin.path,
+                self.max_file_size.unwrap_or_default()
             ));
         }
         let matches = self.scanner.scan_path(&origin.path);
         let found = self.path_findings(&matches, origin);
         self.keep(found);
+    }
+
+    /// Whether a blob of `size` bytes is over `--max-file-size`.
+    pub fn over_limit(&self, size: u64) -> bool {
+        self.max_file_size.is_some_and(|limit| size > limit)
+    }
+
+    /// Findings in a binary blob's printable runs, located by byte offset (`base` is where the
+    /// scanned bytes start in the blob).
+    fn binary_findings(
+        &self,
+        strings: &crate::scan::strings::Strings,
+        matches: &[Match],
+        base: u64,
+        origin: &Origin,
+        change: Option<&ChangeScope>,
+    ) -> Vec<Finding> {
+        if matches.is_empty() {
+            return Vec::new();
+        }
+        let blob = BlobText::new(&strings.text, matches);
+        matches
+            .iter()
+            .filter_map(|m| {
+                let rule = &self.scanner.rules.rules[m.rule];
+                let mut finding = blob.finding(rule, m, origin, self.show_secrets);
+                finding.offset = Some(base + strings.blob_offset(m.start) as u64);
+                (finding.line, finding.column, finding.end_line, finding.end_column) = (0, 0, 0, 0);
+                self.accept(rule, m, origin, blob.first_line(m), &finding, change)
+                    .then_some(finding)
+            })
+            .collect()
     }
 
     fn path_findings(&self, matches: &[Match], origin: &Origin) -> Vec<Finding> {

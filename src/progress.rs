@@ -37,7 +37,7 @@ pub fn progress_display(pipeline: &Pipeline, progress: &Progress, done: &AtomicB
 pub fn summary(stats: &Stats, coverage: Option<&Coverage>, findings: usize, started: Instant) -> String {
     let blobs = Stats::get(&stats.blobs);
     let bytes = Stats::get(&stats.bytes);
-    let binary = Stats::get(&stats.skipped_binary);
+    let binary = Stats::get(&stats.binary);
     let large = Stats::get(&stats.skipped_large);
     let errors = Stats::get(&stats.errors);
     let mut line = match coverage {
@@ -54,8 +54,11 @@ pub fn summary(stats: &Stats, coverage: Option<&Coverage>, findings: usize, star
             human_bytes(bytes)
         ),
     };
-    if binary + large > 0 {
-        line.push_str(&format!(", skipped {binary} binary and {large} over the size limit"));
+    if binary > 0 {
+        line.push_str(&format!(", {binary} binary (printable strings searched)"));
+    }
+    if large > 0 {
+        line.push_str(&format!(", {large} NOT SCANNED (over --max-file-size)"));
     }
     let suppressed = Stats::get(&stats.suppressed);
     if suppressed > 0 {
@@ -69,6 +72,23 @@ pub fn summary(stats: &Stats, coverage: Option<&Coverage>, findings: usize, star
         ));
     }
     line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
+    let skipped = stats.large_paths();
+    if !skipped.is_empty() {
+        // A gate that passes what it did not read must say so where nobody can miss it.
+        const SHOWN: usize = 10;
+        let mut names: Vec<String> = skipped
+            .iter()
+            .take(SHOWN)
+            .map(|p| crate::report::escape_control(p))
+            .collect();
+        if skipped.len() > SHOWN {
+            names.push(format!("and {} more", skipped.len() - SHOWN));
+        }
+        line.push_str(&format!(
+            "\nleaktrap: not scanned, over --max-file-size (drop the limit to scan them): {}",
+            names.join(", ")
+        ));
+    }
     line
 }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::baseline::{BaselineEntry, BaselineFile};
-use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
+use crate::config::Config;
 use crate::exit_status::ExitStatus;
 use crate::filter::Filter;
 use crate::finding::Finding;
@@ -112,10 +112,7 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             None => Config::defaults()?,
         },
     };
-    let max_file_size = settings
-        .max_file_size
-        .or(config.max_file_size)
-        .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let max_file_size = settings.max_file_size.or(config.max_file_size);
     let scanner = Scanner::new(
         config.rules,
         ScanOptions {

@@ -8,10 +8,21 @@ use git2::Repository;
 use crate::git::ObjectId;
 use crate::git::pack::{Bytes, ObjectKind, PackObject, PackReader};
 
-/// A blob read only when it is within the size limit.
+/// How much of a blob to read, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct BlobLimits {
+    /// The user's `--max-file-size`: larger blobs are not read at all.
+    pub skip_over: Option<u64>,
+    /// Larger blobs are streamed rather than held whole, where the store allows.
+    pub hold_up_to: u64,
+}
+
+/// A blob, read whole, as a stream, or (over the user's limit) not at all.
 pub enum BoundedBlob<'r> {
     Within(BlobBytes<'r>),
-    /// Over the limit, by this many bytes: never inflated.
+    /// Too large to hold: read a piece at a time.
+    Streamed(BlobReader<'r>),
+    /// Over the user's limit, by this many bytes: never inflated.
     TooLarge(u64),
 }
 
@@ -30,26 +41,98 @@ impl BlobBytes<'_> {
     }
 }
 
-/// Reads a blob unless it is over `limit`, which is checked in the object's header before
-/// anything is inflated. With a pack reader, packed blobs are read through it; anything it
-/// cannot read (a loose object, a corrupt entry) goes to libgit2, which names the problem.
-pub fn read_blob<'r>(
-    repo: &'r Repository,
-    packs: Option<&mut PackReader>,
-    oid: git2::Oid,
-    limit: u64,
-) -> Result<BoundedBlob<'r>, git2::Error> {
-    match packed(packs, oid, limit) {
-        Some(PackObject::Object(ObjectKind::Blob, bytes)) => return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes))),
-        Some(PackObject::TooLarge(size)) => return Ok(BoundedBlob::TooLarge(size)),
-        Some(PackObject::Object(..)) | None => {}
+/// A blob read a piece at a time. It fails with `InvalidData` if the object does not inflate
+/// to the size its header gives, so a truncated or corrupt object is an error, never a shorter
+/// blob scanned as if it were whole.
+pub struct BlobReader<'r> {
+    pub size: u64,
+    read: u64,
+    inner: Box<dyn std::io::Read + 'r>,
+}
+
+impl std::io::Read for BlobReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if (n == 0 && !buf.is_empty() && self.read != self.size) || self.read > self.size {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the object inflates to {} bytes, its header says {}",
+                    self.read, self.size
+                ),
+            ));
+        }
+        Ok(n)
     }
-    let (size, _) = repo.odb()?.read_header(oid)?;
-    if size as u64 > limit {
-        return Ok(BoundedBlob::TooLarge(size as u64));
+}
+
+/// Reads a blob within `limits`: over the user's limit it is not read (the size is checked in
+/// the object's header before anything is inflated); over the holding limit it is streamed when
+/// stored whole (a loose object, or a packed one that is not a delta), else read whole. With a
+/// pack reader, packed blobs are read through it; anything it cannot read (a loose object, a
+/// corrupt entry) goes to libgit2, which names the problem.
+pub fn read_blob<'a, 'r: 'a, 's: 'a>(
+    repo: &'r Repository,
+    packs: Option<&mut PackReader<'s>>,
+    oid: git2::Oid,
+    limits: BlobLimits,
+) -> Result<BoundedBlob<'a>, git2::Error> {
+    let skip = |size: u64| limits.skip_over.is_some_and(|limit| size > limit);
+    if let Some(packs) = packs
+        && let Some(at) = packs.locate(oid.as_bytes())
+    {
+        match packs.read(at, limits.hold_up_to) {
+            Ok(PackObject::Object(ObjectKind::Blob, bytes)) => {
+                return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes)));
+            }
+            Ok(PackObject::TooLarge(size)) if skip(size) => return Ok(BoundedBlob::TooLarge(size)),
+            Ok(PackObject::TooLarge(_)) => {
+                if let Some(stream) = packs.stream_blob(at) {
+                    return Ok(BoundedBlob::Streamed(BlobReader {
+                        size: stream.size,
+                        read: 0,
+                        inner: Box::new(stream.reader),
+                    }));
+                }
+                if let Ok(PackObject::Object(ObjectKind::Blob, bytes)) = packs.read(at, u64::MAX) {
+                    return Ok(BoundedBlob::Within(BlobBytes::Packed(bytes)));
+                }
+            }
+            Ok(PackObject::Object(..)) | Err(_) => {}
+        }
+    }
+    let odb = repo.odb()?;
+    let (size, _) = odb.read_header(oid)?;
+    let size = size as u64;
+    if skip(size) {
+        return Ok(BoundedBlob::TooLarge(size));
+    }
+    if size > limits.hold_up_to
+        && let Some(reader) = loose_blob_stream(repo, oid, size)
+    {
+        return Ok(BoundedBlob::Streamed(reader));
     }
     repo.find_blob(oid)
         .map(|blob| BoundedBlob::Within(BlobBytes::Git(blob)))
+}
+
+/// A loose blob's content as a stream, past its `blob <size>\0` header; `None` when the object is
+/// not a loose file of this repository's own (packed, or in an alternate) or its header is not a
+/// blob's of that size: it is then read whole, and libgit2 names any corruption.
+fn loose_blob_stream(repo: &Repository, oid: git2::Oid, size: u64) -> Option<BlobReader<'static>> {
+    use std::io::Read;
+    let hex = oid.to_string();
+    let file = std::fs::File::open(repo.path().join("objects").join(&hex[..2]).join(&hex[2..])).ok()?;
+    let mut reader = flate2::read::ZlibDecoder::new(std::io::BufReader::with_capacity(1 << 16, file));
+    let expected = format!("blob {size}\0");
+    let mut header = vec![0u8; expected.len()];
+    reader.read_exact(&mut header).ok()?;
+    (header == expected.as_bytes()).then(|| BlobReader {
+        size,
+        read: 0,
+        inner: Box::new(reader),
+    })
 }
 
 /// What the pack reader has for `oid`: `None` when there is no reader, the object is not

@@ -332,6 +332,11 @@ impl<'s> PackReader<'s> {
         self.store.locate(id)
     }
 
+    /// The blob at `at` as a stream, when it is stored whole (see `BlobStream`).
+    pub fn stream_blob(&self, at: Location) -> Option<BlobStream<'s>> {
+        self.store.stream_blob(at)
+    }
+
     /// The object at `at`, unless it is larger than `limit`. An error means the entry did not
     /// decode; the caller asks libgit2, which reports the corruption in its own words.
     pub fn read(&mut self, at: Location, limit: u64) -> Result<PackObject, PackError> {
@@ -429,6 +434,53 @@ impl<'s> PackReader<'s> {
             return Err("entry inflates to the wrong size".into());
         }
         Ok(out)
+    }
+}
+
+/// A whole blob's entry, inflated a piece at a time: for a blob too large to hold in memory.
+/// `None` for a delta (applying one needs its base whole, so those are read whole; git itself
+/// does not delta files over `core.bigFileThreshold`, 512 MiB by default) or another kind.
+pub struct BlobStream<'s> {
+    pub size: u64,
+    pub reader: flate2::bufread::ZlibDecoder<std::io::BufReader<EntryBytes<'s>>>,
+}
+
+/// The compressed bytes of one entry, read from the pack file by position.
+pub struct EntryBytes<'s> {
+    file: &'s File,
+    at: u64,
+    end: u64,
+}
+
+impl std::io::Read for EntryBytes<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = (self.end - self.at).min(buf.len() as u64) as usize;
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl PackStore {
+    /// The blob at `at` as a stream, when it is stored whole (see `BlobStream`).
+    pub fn stream_blob(&self, at: Location) -> Option<BlobStream<'_>> {
+        let pack = self.packs.get(at.pack as usize)?;
+        let entry = read_entry_header(pack, at.offset).ok()?;
+        if !matches!(entry.kind, EntryEncoding::Whole(ObjectKind::Blob)) || entry.data_end < entry.data_start {
+            return None;
+        }
+        let bytes = EntryBytes {
+            file: &pack.file,
+            at: entry.data_start,
+            end: entry.data_end,
+        };
+        Some(BlobStream {
+            size: entry.size,
+            reader: flate2::bufread::ZlibDecoder::new(std::io::BufReader::with_capacity(1 << 16, bytes)),
+        })
     }
 }
 

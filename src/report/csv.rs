@@ -20,6 +20,7 @@ const HEADER: &[&str] = &[
     "email",
     "date",
     "message",
+    "offset",
 ];
 
 fn field(text: &str) -> String {
@@ -52,6 +53,7 @@ pub fn render(findings: &[Finding]) -> Vec<u8> {
             f.email.clone().unwrap_or_default(),
             f.date.clone().unwrap_or_default(),
             f.message.clone().unwrap_or_default(),
+            f.offset.map(|o| o.to_string()).unwrap_or_default(),
         ];
         let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
         out.push_str(&cells.join(","));

@@ -27,7 +27,7 @@ pub fn render(findings: &[Finding]) -> Vec<u8> {
         findings.len()
     ));
     for f in findings {
-        let location = format!("{}:{}:{}", f.path, f.line, f.column);
+        let location = f.location();
         let mut detail = format!(
             "{} ({}) at {location}\nsecret: {}\n",
             f.rule_name,

@@ -71,7 +71,10 @@ pub fn render(findings: &[Finding], rules: &RuleSet) -> Vec<u8> {
         .map(|f| {
             let rule_index = rule_ids.binary_search(&f.rule_id.as_str()).unwrap_or(0);
             let mut region = json!({ "startLine": f.line });
-            if !f.secret.is_empty() {
+            if let Some(offset) = f.offset {
+                // A binary file has no lines: SARIF locates it by byte.
+                region = json!({ "byteOffset": offset });
+            } else if !f.secret.is_empty() {
                 region["startColumn"] = json!(f.column);
                 region["endLine"] = json!(f.end_line);
                 // An empty region is invalid: on one line the end column must pass the start.

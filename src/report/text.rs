@@ -1,4 +1,4 @@
-//! Human output: `path:line:col`, the rule and severity, the redacted secret and its line.
+//! Human output: `path:line:col` (`path@offset` in a binary), the rule and severity, the redacted secret and its line.
 
 use std::fmt::Write;
 
@@ -13,7 +13,7 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     colored::control::set_override(color);
     let mut out = String::new();
     for f in findings {
-        let location = format!("{}:{}:{}", escape_control(&f.path), f.line, f.column);
+        let location = escape_control(&f.location());
         let severity = match f.severity {
             Severity::Critical | Severity::High => f.severity.as_str().red().bold(),
             Severity::Medium => f.severity.as_str().yellow(),
@@ -40,7 +40,10 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
             let _ = writeln!(
                 out,
                 "    {} | {}",
-                f.line.to_string().green(),
+                match f.offset {
+                    Some(_) => "bin".green(),
+                    None => f.line.to_string().green(),
+                },
                 escape_control(f.line_text.trim())
             );
         }

@@ -8,6 +8,7 @@ mod keyword_dfa;
 mod matcher;
 pub mod placeholder;
 pub mod prefilter;
+pub mod strings;
 mod text;
 
 use std::borrow::Cow;
@@ -55,8 +56,13 @@ fn near_focus(reach: Option<usize>, hits: KeywordHits, spans: &[(usize, usize)])
 
 /// What a look at a blob's content found.
 pub enum Content<'a> {
-    /// A NUL byte in the first 8 KiB: not scanned.
-    Binary,
+    /// A NUL byte in the first 8 KiB: its printable runs were scanned; the matches' offsets are
+    /// in `strings.text`.
+    Binary {
+        strings: strings::Strings,
+        matches: Vec<Match>,
+        dropped: Vec<Dropped>,
+    },
     /// Scanned. `text` is what the matches' offsets refer to (transcoded when UTF-16).
     /// `dropped` are the candidates the placeholder check rejected in the text itself (not in
     /// decoded runs), for `--verbose`.
@@ -177,7 +183,7 @@ impl Scanner {
             None => Cow::Borrowed(bytes),
         };
         if is_binary(&text) {
-            return Ok(Content::Binary);
+            return self.scan_binary(&text, path);
         }
         let focus = focus
             .filter(|_| self.options.prefilter)
@@ -185,6 +191,30 @@ impl Scanner {
         let mut dropped = Vec::new();
         let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref(), &mut dropped)?;
         Ok(Content::Text { text, matches, dropped })
+    }
+
+    /// A binary blob's printable runs (see `strings`), scanned as text.
+    pub fn scan_binary<'a>(&self, bytes: &[u8], path: &str) -> Result<Content<'a>, String> {
+        let strings = strings::Strings::of(bytes);
+        let mut dropped = Vec::new();
+        let matches = self.scan_text_at_depth(&strings.text, path, 0, None, &mut dropped)?;
+        Ok(Content::Binary {
+            strings,
+            matches,
+            dropped,
+        })
+    }
+
+    /// A piece of a text too large to hold whole (see `Pipeline::scan_stream`): no binary test,
+    /// no transcoding, which belong to a blob's start.
+    pub fn scan_window<'a>(&self, text: &'a [u8], path: &str) -> Result<Content<'a>, String> {
+        let mut dropped = Vec::new();
+        let matches = self.scan_text_at_depth(text, path, 0, None, &mut dropped)?;
+        Ok(Content::Text {
+            text: Cow::Borrowed(text),
+            matches,
+            dropped,
+        })
     }
 
     /// Runs the candidate rules over text, and again over its decoded runs, and keeps one

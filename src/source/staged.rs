@@ -13,12 +13,12 @@ use rayon::prelude::*;
 use crate::filter::ChangeScope;
 use crate::finding::Finding;
 use crate::git::index_file::{self, IndexFile};
-use crate::git::object::{BlobBytes, BoundedBlob, read_blob, read_tree};
+use crate::git::object::{BlobBytes, BlobLimits, BoundedBlob, read_blob, read_tree};
 use crate::git::tree::{TreeEntries, TreeEntryKind, entry_order};
 use crate::git::{WordHashing, display_path};
 use crate::origin::{Origin, SourceKind};
-use crate::pipeline::Pipeline;
-use crate::source::git_blob::report_unreadable;
+use crate::pipeline::{HOLD_WHOLE, Pipeline};
+use crate::source::git_blob::{limits, report_unreadable, scan_streamed};
 
 /// One file the index changes: its blob in the index and, when HEAD had the file (perhaps
 /// under an old name), its blob there.
@@ -121,11 +121,13 @@ pub fn staged_files(repo: &Repository) -> anyhow::Result<Vec<StagedFile>> {
 }
 
 /// Reads a staged file's blobs once, finds the lines the new one adds (see `added_lines`) and
-/// scans it. Over the size limit, nothing is inflated.
+/// scans it. Over `--max-file-size`, nothing is inflated. A new version too large to hold is
+/// streamed, and every line of it counts as added (it is not diffed).
 fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: &Origin) -> Vec<Finding> {
-    let limit = pipeline.max_file_size;
-    let new = match read_blob(repo, None, file.new, limit) {
+    let limits = limits(pipeline);
+    let new = match read_blob(repo, None, file.new, limits) {
         Ok(BoundedBlob::Within(blob)) => blob,
+        Ok(BoundedBlob::Streamed(mut reader)) => return scan_streamed(pipeline, &mut reader, file.new, origin),
         Ok(BoundedBlob::TooLarge(size)) => {
             pipeline.skip_too_large(origin, size);
             return Vec::new();
@@ -135,10 +137,14 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
             return Vec::new();
         }
     };
-    // An old version over the size limit is not read: every line of the new one counts as added.
-    let old = match file.old.map(|oid| (oid, read_blob(repo, None, oid, limit))) {
+    // An old version too large to hold is not read: every line of the new one counts as added.
+    let old_limits = BlobLimits {
+        skip_over: Some(HOLD_WHOLE),
+        ..limits
+    };
+    let old = match file.old.map(|oid| (oid, read_blob(repo, None, oid, old_limits))) {
         Some((_, Ok(BoundedBlob::Within(blob)))) => Some(blob),
-        Some((_, Ok(BoundedBlob::TooLarge(_)))) | None => None,
+        Some((_, Ok(BoundedBlob::TooLarge(_) | BoundedBlob::Streamed(_)))) | None => None,
         Some((oid, Err(e))) => {
             report_unreadable(pipeline, origin, oid, &e);
             return Vec::new();
@@ -147,6 +153,7 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
     let scope = ChangeScope {
         added_lines: added_lines(old.as_ref(), &new),
         new_path: file.new_path,
+        old: old.as_ref().map_or(&[], BlobBytes::content),
     };
     pipeline.findings_in(new.content(), origin, Some(&scope))
 }

@@ -3,7 +3,7 @@
 //! global excludes not (results must not depend on the machine). Symlinks are never followed;
 //! FIFOs, sockets and devices are never opened.
 
-use std::io::{ErrorKind, Read};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
@@ -101,14 +101,25 @@ fn walk_error(pipeline: &Pipeline, error: &ignore::Error) {
     }
 }
 
-/// Reads one regular file, bounded by the size limit, and scans it. `is_root`: the user named
-/// this path, so a symbolic link there is followed (as ripgrep does); inside a walk it never is.
+/// Reads one regular file and scans it: whole up to `HOLD_WHOLE`, streamed beyond, not at all
+/// over `--max-file-size`. `is_root`: the user named this path, so a symbolic link there is
+/// followed (as ripgrep does); inside a walk it never is.
 fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path, is_root: bool) {
     let origin = Origin::new(relative_display(path, base), SourceKind::Worktree);
-    match read_bounded(path, pipeline.max_file_size, is_root) {
-        Ok(Contents::Whole(bytes)) => pipeline.scan_bytes(&bytes, &origin),
-        Ok(Contents::TooLarge(size)) => pipeline.skip_too_large(&origin, size),
-        Ok(Contents::NotRegular) => pipeline.warn(&format!("{}: is no longer a regular file; skipped", origin.path)),
+    let result = match open_regular(path, is_root) {
+        Ok(Some((_, size))) if pipeline.over_limit(size) => {
+            pipeline.skip_too_large(&origin, size);
+            Ok(())
+        }
+        Ok(Some((mut file, size))) => pipeline.scan_reader(&mut file, size, &origin),
+        Ok(None) => {
+            pipeline.warn(&format!("{}: is no longer a regular file; skipped", origin.path));
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::NotFound => {
             pipeline.warn(&format!("{}: vanished before it could be read", origin.path))
         }
@@ -120,35 +131,15 @@ fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path, is_root: bool) {
     }
 }
 
-enum Contents {
-    Whole(Vec<u8>),
-    TooLarge(u64),
-    /// Replaced by a FIFO, socket or device since the walk saw a regular file.
-    NotRegular,
-}
-
-/// Reads a file whole unless it is over `limit`, checked before reading and again while
-/// reading (it may grow), so memory stays bounded by the limit.
+/// Opens a file the walk saw as regular, and its size; `None` if it is no longer one.
 ///
-/// The walk saw a regular file, but the path may have been swapped since: opening does not
-/// block (a FIFO would wait for a writer forever) and, below the root, does not follow a link;
-/// what was opened is checked to be a regular file before a byte is read.
-fn read_bounded(path: &Path, limit: u64, follow_link: bool) -> std::io::Result<Contents> {
+/// The path may have been swapped since: opening does not block (a FIFO would wait for a
+/// writer forever) and, below the root, does not follow a link; what was opened is checked to
+/// be a regular file before a byte is read.
+fn open_regular(path: &Path, follow_link: bool) -> std::io::Result<Option<(std::fs::File, u64)>> {
     use std::os::unix::fs::OpenOptionsExt;
     let flags = libc::O_NONBLOCK | if follow_link { 0 } else { libc::O_NOFOLLOW };
-    let mut file = std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path)?;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path)?;
     let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Ok(Contents::NotRegular);
-    }
-    let size = metadata.len();
-    if size > limit {
-        return Ok(Contents::TooLarge(size));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Ok(Contents::TooLarge(bytes.len() as u64));
-    }
-    Ok(Contents::Whole(bytes))
+    Ok(metadata.is_file().then_some((file, metadata.len())))
 }

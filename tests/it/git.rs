@@ -135,7 +135,7 @@ fn symlinks_submodules_intent_to_add_binaries_and_mode_changes() {
     // Intent-to-add: nothing staged yet.
     write(dir.path(), "later.py", format!("T = \"{}\"\n", tokens::github_pat(40)));
     git(dir.path(), &["add", "-N", "later.py"]);
-    // Binary content is skipped.
+    // Binary content is searched for printable runs, located by byte offset (line 0).
     let mut binary = vec![0u8, 1, 2];
     binary.extend_from_slice(tokens::github_pat(41).as_bytes());
     write(dir.path(), "image.bin", binary);
@@ -144,7 +144,7 @@ fn symlinks_submodules_intent_to_add_binaries_and_mode_changes() {
     git(dir.path(), &["add", "link", "image.bin"]);
     let out = staged(dir.path());
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(lines(&out), vec![("link".to_string(), 1)]);
+    assert_eq!(lines(&out), vec![("image.bin".to_string(), 0), ("link".to_string(), 1)]);
 }
 
 #[test]
@@ -670,7 +670,7 @@ fn pack_reader_reads_every_object_as_libgit2_does() {
     for cache in [0, 1 << 20] {
         let mut reader = PackReader::new(&store, cache);
         let odb = repo.odb().unwrap();
-        let mut checked = 0;
+        let (mut checked, mut streamed_blobs) = (0, 0);
         odb.foreach(|oid| {
             let object = odb.read(*oid).unwrap();
             let at = store.locate(oid.as_bytes()).expect("every object is packed");
@@ -685,6 +685,17 @@ fn pack_reader_reads_every_object_as_libgit2_does() {
             };
             assert_eq!(kind, expected, "{oid}");
             assert_eq!(&data[..], object.data(), "{oid}");
+            // A blob stored whole streams to the same bytes.
+            if let Some(mut stream) = store.stream_blob(at) {
+                let mut streamed = Vec::new();
+                std::io::Read::read_to_end(&mut stream.reader, &mut streamed).unwrap();
+                assert_eq!(
+                    (stream.size, &streamed[..]),
+                    (object.len() as u64, object.data()),
+                    "{oid}"
+                );
+                streamed_blobs += 1;
+            }
             if object.len() > 1 {
                 let limit = object.len() as u64 - 1;
                 assert!(matches!(reader.read(at, limit), Ok(PackObject::TooLarge(n)) if n == object.len() as u64));
@@ -694,6 +705,7 @@ fn pack_reader_reads_every_object_as_libgit2_does() {
         })
         .unwrap();
         assert!(checked > 150, "{checked} objects");
+        assert!(streamed_blobs > 0, "no blob is stored whole");
     }
 }
 

@@ -96,20 +96,85 @@ fn fast_import(repo: &Path, stream: impl FnOnce(&mut dyn Write)) {
 // Resource bounds: memory stays bounded whatever the input's size.
 
 #[test]
-fn a_2_gib_file_over_the_limit_is_counted_never_read() {
+fn a_2_gib_binary_file_is_streamed_in_bounded_memory_and_its_token_found() {
     let dir = tempfile::tempdir().unwrap();
-    let big = std::fs::File::create(dir.path().join("disk.img")).unwrap();
-    big.set_len(2 << 30).unwrap(); // sparse
-    write(dir.path(), "app.py", secret_line(1).0);
+    let (_, token) = secret_line(1);
+    let size: u64 = 2 << 30;
+    {
+        let big = std::fs::File::create(dir.path().join("disk.img")).unwrap();
+        big.set_len(size).unwrap(); // sparse: NULs, so binary
+        use std::os::unix::fs::FileExt;
+        big.write_all_at(format!("\0token={token}\0").as_bytes(), size - 100)
+            .unwrap();
+    }
+    write(dir.path(), "app.py", secret_line(6).0);
     let out = measure(dir.path(), &["scan", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    let findings = out.json();
+    assert_eq!(findings.len(), 2, "{}", out.stdout);
+    let in_image = findings
+        .iter()
+        .find(|f| f["path"] == "disk.img")
+        .expect("the image's token");
+    assert_eq!(in_image["offset"].as_u64(), Some(size - 100 + 7));
+    assert_eq!(in_image["line"], 0);
+    assert!(out.stderr.contains("1 binary"), "{}", out.stderr);
+    out.assert_peak_below(160 * MIB, "2 GiB file streamed");
+}
+
+#[test]
+fn over_max_file_size_a_file_is_named_in_the_summary_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(dir.path().join("disk.img")).unwrap();
+    big.set_len(2 << 30).unwrap();
+    write(dir.path(), "app.py", secret_line(1).0);
+    let out = measure(dir.path(), &["scan", "--format", "json", "--max-file-size", "1000000"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(out.json().len(), 1);
-    assert!(out.stderr.contains("1 over the size limit"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 NOT SCANNED (over --max-file-size)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|l| l.starts_with("leaktrap: not scanned, over --max-file-size") && l.ends_with(": disk.img")),
+        "{}",
+        out.stderr
+    );
     out.assert_peak_below(64 * MIB, "2 GiB file skipped");
 }
 
 #[test]
-fn a_200_mib_single_line_is_scanned_with_memory_bounded_by_the_file() {
+fn tokens_on_every_side_of_the_stream_windows_are_each_found_once_where_they_are() {
+    // 100 MiB of 64-byte lines with a token every 997 lines: the file is streamed in windows,
+    // and some tokens fall in the overlaps and across window edges.
+    let dir = tempfile::tempdir().unwrap();
+    let lines: u64 = 100 * MIB / 64;
+    let mut planted = Vec::new();
+    {
+        let mut file = BufWriter::new(std::fs::File::create(dir.path().join("big.log")).unwrap());
+        for n in 1..=lines {
+            if n % 997 == 0 {
+                let token = tokens::github_pat(1000 + n);
+                writeln!(file, "k=\"{token}\" {:>8}", "").unwrap();
+                planted.push(n);
+            } else {
+                writeln!(file, "{:>63}", n).unwrap();
+            }
+        }
+    }
+    let out = measure(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let found: Vec<u64> = out.json().iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert_eq!(found, planted);
+    assert!(out.json().iter().all(|f| f["column"] == 4));
+    out.assert_peak_below(160 * MIB, "100 MiB streamed");
+}
+
+#[test]
+fn a_200_mib_single_line_is_streamed_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let (_, token) = secret_line(2);
     let filler_len: u64 = 200 * MIB;
@@ -124,18 +189,15 @@ fn a_200_mib_single_line_is_scanned_with_memory_bounded_by_the_file() {
         }
         write!(file, " token={token}").unwrap();
     }
-    let out = measure(
-        dir.path(),
-        &["scan", "--format", "json", "--max-file-size", "300000000"],
-    );
+    let out = measure(dir.path(), &["scan", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let findings = out.json();
     assert_eq!(findings.len(), 1, "{}", out.stdout);
     assert_eq!(findings[0]["line"], 1);
     assert_eq!(findings[0]["column"].as_u64(), Some(filler_len + 8));
-    // The file is held once; the line shown in the report is cut to a few hundred bytes.
+    // The line shown in the report is cut to a few hundred bytes.
     assert!(findings[0]["line_text"].as_str().unwrap().len() < 1000);
-    out.assert_peak_below(filler_len + 96 * MIB, "200 MiB line");
+    out.assert_peak_below(160 * MIB, "200 MiB line");
 }
 
 #[test]
@@ -153,10 +215,7 @@ fn ten_million_lines_are_counted_right_in_bounded_memory() {
             }
         }
     }
-    let out = measure(
-        dir.path(),
-        &["scan", "--format", "json", "--max-file-size", "100000000"],
-    );
+    let out = measure(dir.path(), &["scan", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let findings = out.json();
     assert_eq!(findings.len(), 1);
@@ -186,18 +245,21 @@ fn two_hundred_thousand_files_in_bounded_memory() {
 }
 
 #[test]
-fn a_500_mib_blob_in_history_is_skipped_from_its_header() {
+fn a_500_mib_blob_in_history_is_streamed_and_its_token_found() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     git_init(repo);
     let (line, _) = secret_line(5);
+    let (_, deep) = secret_line(7);
     let size: usize = 500 << 20;
+    let tail = format!("\0password: {deep}\0");
     fast_import(repo, |input| {
-        write!(input, "blob\nmark :1\ndata {size}\n").unwrap();
+        write!(input, "blob\nmark :1\ndata {}\n", size + tail.len()).unwrap();
         let zeros = vec![0u8; 1 << 20];
         for _ in 0..(size >> 20) {
             input.write_all(&zeros).unwrap();
         }
+        input.write_all(tail.as_bytes()).unwrap();
         write!(
             input,
             "\ncommit refs/heads/main\ncommitter A <a@example.com> 1700000000 +0000\ndata 4\nbig\n\
@@ -209,10 +271,41 @@ fn a_500_mib_blob_in_history_is_skipped_from_its_header() {
     let out = measure(repo, &["scan", "--history", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let findings = out.json();
-    assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["path"], "app.py");
-    assert!(out.stderr.contains("1 over the size limit"), "{}", out.stderr);
+    let paths: Vec<&str> = findings.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["app.py", "disk.img"], "{}", out.stdout);
+    assert_eq!(findings[1]["offset"].as_u64(), Some((size + 11) as u64));
     out.assert_peak_below(160 * MIB, "500 MiB blob");
+}
+
+#[test]
+fn a_big_file_staged_with_a_token_on_line_1_blocks_the_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_init(repo);
+    write(repo, "README.md", "hello\n");
+    commit_all(repo, "first");
+    let (line, _) = secret_line(8);
+    let filler = "lorem ipsum dolor sit amet\n".repeat((80 * MIB / 27) as usize);
+    write(repo, "dump.sql", format!("{line}{filler}"));
+    git(repo, &["add", "dump.sql"]);
+    let out = measure(repo, &["scan", "--staged", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let findings = out.json();
+    assert_eq!(findings.len(), 1, "{}", out.stdout);
+    assert_eq!(
+        (findings[0]["path"].as_str(), findings[0]["line"].as_u64()),
+        (Some("dump.sql"), Some(1))
+    );
+    out.assert_peak_below(160 * MIB, "80 MiB staged file");
+    // Chosen by the user, the limit skips it, and the summary says so on its own line.
+    let out = measure(repo, &["scan", "--staged", "--max-file-size", "1000000"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("leaktrap: not scanned, over --max-file-size (drop the limit to scan them): dump.sql"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

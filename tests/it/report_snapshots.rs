@@ -54,6 +54,7 @@ fn finding(rule_id: &str, path: &str, line: usize, secret: &str) -> Finding {
         column,
         end_line: line,
         end_column: column + secret.len(),
+        offset: None,
         secret: redact(secret),
         line_text: format!("API_KEY = \"{}\"", redact(secret)),
         entropy: 4.25,

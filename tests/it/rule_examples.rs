@@ -25,7 +25,7 @@ fn pipeline(prefilter: bool) -> Pipeline {
         },
         PipelineOptions {
             show_secrets: true,
-            max_file_size: u64::MAX,
+            max_file_size: None,
             verbose: false,
         },
     )
