@@ -2,7 +2,6 @@
 //! command's body lives in `commands`. Errors end here: they are printed with their context and
 //! hint, and become exit status 2.
 
-use std::io::ErrorKind;
 
 use crate::commands;
 use crate::exit_status::ExitStatus;
@@ -56,7 +55,7 @@ pub fn run(settings: &Settings) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(error) => {
-            if is_broken_pipe(&error) {
+            if crate::output::is_broken_pipe(&error) {
                 return ExitStatus::Clean;
             }
             let message = format!("{error:#}");
@@ -65,13 +64,6 @@ pub fn run(settings: &Settings) -> ExitStatus {
             ExitStatus::Error
         }
     }
-}
-
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
-    })
 }
 
 #[cfg(test)]

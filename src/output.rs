@@ -15,6 +15,28 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     stdout.flush()
 }
 
+/// Writes a report where it goes: the `-o` file, or standard output. A reader that stops early
+/// (`| head`) breaks the pipe; that is no failure of the run, which keeps the exit code its
+/// findings give, whichever way the report was written.
+pub fn deliver(output: Option<&Output>, bytes: &[u8]) -> anyhow::Result<()> {
+    let result = match output {
+        Some(output) => output.write(bytes),
+        None => write_stdout(bytes).context("could not write to standard output"),
+    };
+    match result {
+        Err(error) if is_broken_pipe(&error) => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+    })
+}
+
 /// Where `-o` writes: a regular (or new) file is replaced atomically with mode 0600; a device or
 /// FIFO (`/dev/null`, `/dev/stdout`) is written straight through.
 pub struct Output {

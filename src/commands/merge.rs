@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::exit_status::ExitStatus;
 use crate::finding::Finding;
-use crate::output::{Output, write_stdout};
+use crate::output::{Output, deliver};
 use crate::report;
 use crate::rules::RuleSet;
 
@@ -42,10 +42,7 @@ pub fn run(reports: &[PathBuf], format: report::Format, output: Option<&Path>) -
     findings.dedup();
     let rules = RuleSet::embedded()?;
     let rendered = report::render(format, &findings, false, &rules);
-    match output {
-        Some(output) => output.write(&rendered)?,
-        None => write_stdout(&rendered)?,
-    }
+    deliver(output.as_ref(), &rendered)?;
     Ok(if findings.is_empty() {
         ExitStatus::Clean
     } else {

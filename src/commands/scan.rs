@@ -1,18 +1,17 @@
 //! `leaktrap scan`: open the source, load the config, run the pipeline, report. `collect` is
 //! shared with `leaktrap baseline`, which writes the same findings as fingerprints.
 
-use std::io::{ErrorKind, IsTerminal};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use anyhow::Context;
 
 use crate::baseline::{BaselineEntry, BaselineFile};
 use crate::config::Config;
 use crate::exit_status::ExitStatus;
 use crate::filter::Filter;
 use crate::finding::Finding;
-use crate::output::{Output, write_stdout};
+use crate::output::{Output, deliver};
 use crate::pipeline::{Pipeline, PipelineOptions, Stats};
 use crate::progress::{human_bytes, peak_memory, progress_display, summary};
 use crate::report;
@@ -56,17 +55,7 @@ pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Findings(settings.exit_code)
     };
-    match output {
-        Some(output) => output.write(&rendered)?,
-        None => {
-            if let Err(e) = write_stdout(&rendered) {
-                if e.kind() == ErrorKind::BrokenPipe {
-                    return Ok(status);
-                }
-                return Err(e).context("could not write to standard output");
-            }
-        }
-    }
+    deliver(output.as_ref(), &rendered)?;
     finish(settings, &collected, started);
     // The process ends next, which frees everything at once; freeing the rules' compiled regexes
     // and their per-thread caches one by one took 2-4 ms after a work-tree scan, on one thread.

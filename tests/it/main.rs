@@ -4,6 +4,7 @@
 
 mod baseline;
 mod cli;
+mod gate;
 mod common;
 mod git;
 mod layout;
