@@ -2,7 +2,6 @@
 //! command's body lives in `commands`. Errors end here: they are printed with their context and
 //! hint, and become exit status 2.
 
-
 use crate::commands;
 use crate::exit_status::ExitStatus;
 use crate::report;
@@ -49,8 +48,8 @@ pub fn run(settings: &Settings) -> ExitStatus {
             format,
             output,
         } => commands::merge::run(reports, *format, output.as_deref()),
-        Command::HookInstall { force } => commands::hook::install(*force),
-        Command::HookUninstall => commands::hook::uninstall(),
+        Command::HookInstall { kind, force } => commands::hook::install(*kind, *force),
+        Command::HookUninstall { kind } => commands::hook::uninstall(*kind),
     };
     match result {
         Ok(status) => status,

@@ -57,14 +57,23 @@ enum CliCommand {
 
 #[derive(Debug, Subcommand)]
 enum HookCommand {
-    /// Write the pre-commit hook (an existing hook is kept and runs first).
+    /// Write the pre-commit hook, or with --pre-push the pre-push hook (an existing hook is kept
+    /// and runs first).
     Install {
-        /// Replace an existing hook instead of chaining it (it is saved as pre-commit.leaktrap-backup).
+        /// Write the pre-push hook (`leaktrap scan --pre-push`) instead of the pre-commit one.
+        #[arg(long)]
+        pre_push: bool,
+        /// Replace an existing hook instead of chaining it, even one leaktrap chained earlier
+        /// (it is saved as <hook>.leaktrap-backup).
         #[arg(long)]
         force: bool,
     },
     /// Remove leaktrap's hook and restore what was there before.
-    Uninstall,
+    Uninstall {
+        /// Remove the pre-push hook instead of the pre-commit one.
+        #[arg(long)]
+        pre_push: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +151,12 @@ struct ScanArgs {
     /// Scan what the index adds relative to HEAD (for a pre-commit hook).
     #[arg(long, conflicts_with_all = ["paths", "history"])]
     staged: bool,
+    /// Scan the commits a push sends that the remote lacks, from the lines git gives a pre-push
+    /// hook on standard input (a new branch: commits on no remote-tracking ref; deletions are
+    /// skipped). REMOTE is the hook's first argument.
+    #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "", require_equals = true,
+          conflicts_with_all = ["paths", "history", "staged", "stdin"])]
+    pre_push: Option<String>,
     /// Scan every commit reachable from any ref; PATH is the repository (default: here).
     #[arg(long)]
     history: bool,
@@ -222,11 +237,24 @@ impl Cli {
                 output,
             },
             CliCommand::Hook { command } => match command {
-                HookCommand::Install { force } => Command::HookInstall { force },
-                HookCommand::Uninstall => Command::HookUninstall,
+                HookCommand::Install { pre_push, force } => Command::HookInstall {
+                    kind: hook_kind(pre_push),
+                    force,
+                },
+                HookCommand::Uninstall { pre_push } => Command::HookUninstall {
+                    kind: hook_kind(pre_push),
+                },
             },
         };
         Settings { command }
+    }
+}
+
+fn hook_kind(pre_push: bool) -> crate::settings::HookKind {
+    if pre_push {
+        crate::settings::HookKind::PrePush
+    } else {
+        crate::settings::HookKind::PreCommit
     }
 }
 
@@ -236,6 +264,10 @@ impl ScanArgs {
             Target::Stdin
         } else if self.staged {
             Target::Staged
+        } else if let Some(remote) = self.pre_push {
+            Target::PrePush {
+                remote: Some(remote).filter(|r| !r.is_empty()),
+            }
         } else if self.history {
             Target::History {
                 path: self.paths.into_iter().next(),

@@ -31,6 +31,7 @@ pub enum Command {
         file: PathBuf,
     },
     HookInstall {
+        kind: HookKind,
         force: bool,
     },
     /// Combine JSON reports (of sharded scans) into one report.
@@ -39,7 +40,28 @@ pub enum Command {
         format: Format,
         output: Option<PathBuf>,
     },
-    HookUninstall,
+    HookUninstall {
+        kind: HookKind,
+    },
+}
+
+/// Which git hook leaktrap writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookKind {
+    /// `scan --staged`: blocks a commit that adds a secret.
+    PreCommit,
+    /// `scan --pre-push`: blocks a push whose new commits add one.
+    PrePush,
+}
+
+impl HookKind {
+    /// The hook's file name in the hooks directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            HookKind::PreCommit => "pre-commit",
+            HookKind::PrePush => "pre-push",
+        }
+    }
 }
 
 /// What a scan reads.
@@ -49,6 +71,11 @@ pub enum Target {
     Stdin,
     /// What the index adds relative to HEAD (pre-commit).
     Staged,
+    /// The commits a `git push` sends that the remote does not have: git's pre-push lines on
+    /// standard input; `remote` is the hook's first argument (the remote's name, or its URL).
+    PrePush {
+        remote: Option<String>,
+    },
     /// Commits of a repository (`path`, else the one git would use here), all refs or a range.
     History {
         path: Option<PathBuf>,

@@ -1,6 +1,7 @@
-//! `leaktrap hook install | uninstall`: the pre-commit hook that runs `leaktrap scan --staged`.
-//! An existing hook is kept and chained (it runs first); `--force` replaces it after saving a
-//! backup; uninstall restores whichever was there before.
+//! `leaktrap hook install | uninstall [--pre-push]`: the pre-commit hook that runs `leaktrap scan
+//! --staged`, or the pre-push hook that runs `leaktrap scan --pre-push`. An existing hook is
+//! kept and chained (it runs first); `--force` replaces whatever is there, a chained hook
+//! included, after saving a backup; uninstall restores whichever was there before.
 
 use std::path::{Path, PathBuf};
 
@@ -8,29 +9,53 @@ use anyhow::{Context, bail};
 
 use crate::exit_status::ExitStatus;
 use crate::git;
+use crate::settings::HookKind;
 
-/// Marks a hook file as written by leaktrap.
-const MARKER: &str = "# leaktrap pre-commit hook";
+/// Marks a hook file as written by leaktrap (`# leaktrap pre-commit hook`).
+fn marker(kind: HookKind) -> String {
+    format!("# leaktrap {} hook", kind.file_name())
+}
+
 /// A previous hook that leaktrap's hook runs first.
-const CHAINED: &str = "pre-commit.leaktrap-chained";
+fn chained(kind: HookKind) -> String {
+    format!("{}.leaktrap-chained", kind.file_name())
+}
+
 /// A previous hook replaced by `install --force`.
-const BACKUP: &str = "pre-commit.leaktrap-backup";
+fn backup(kind: HookKind) -> String {
+    format!("{}.leaktrap-backup", kind.file_name())
+}
 
 /// The hook script. With a binary path, that binary is called first (GUI git clients run hooks
 /// with a thin PATH); `leaktrap` on PATH is the fallback.
-pub fn script(binary: Option<&Path>) -> String {
+pub fn script(kind: HookKind, binary: Option<&Path>) -> String {
     let binary = binary
         .map(|b| shell_quote(&b.to_string_lossy()))
         .unwrap_or_else(|| "leaktrap".to_string());
+    let marker = marker(kind);
+    let chained = chained(kind);
+    let (what, skip, chain, scan) = match kind {
+        HookKind::PreCommit => (
+            "Blocks a commit that adds a secret: runs `leaktrap scan --staged`, which reads the index and\n# reports only what this commit adds.",
+            "git commit --no-verify",
+            format!("if [ -x \"$hook_dir/{chained}\" ]; then\n  \"$hook_dir/{chained}\" \"$@\" || exit $?\nfi"),
+            "exec \"$leaktrap\" scan --staged".to_string(),
+        ),
+        HookKind::PrePush => (
+            "Blocks a push that sends a secret: runs `leaktrap scan --pre-push`, which scans the commits\n# being pushed that the remote does not have (git passes the refs on standard input).",
+            "git push --no-verify",
+            format!(
+                "refs=$(cat)\nif [ -x \"$hook_dir/{chained}\" ]; then\n  printf '%s\\n' \"$refs\" | \"$hook_dir/{chained}\" \"$@\" || exit $?\nfi"
+            ),
+            "printf '%s\\n' \"$refs\" | exec \"$leaktrap\" scan --pre-push=\"$1\"".to_string(),
+        ),
+    };
     format!(
         r#"#!/bin/sh
-{MARKER}
-# Blocks a commit that adds a secret: runs `leaktrap scan --staged`, which reads the index and
-# reports only what this commit adds. Skip it once with `git commit --no-verify`.
+{marker}
+# {what} Skip it once with `{skip}`.
 hook_dir=$(dirname "$0")
-if [ -x "$hook_dir/{CHAINED}" ]; then
-  "$hook_dir/{CHAINED}" "$@" || exit $?
-fi
+{chain}
 leaktrap={binary}
 if ! [ -x "$leaktrap" ]; then
   leaktrap=leaktrap
@@ -39,7 +64,7 @@ if ! command -v "$leaktrap" >/dev/null 2>&1; then
   echo "leaktrap: not found; install it (cargo install --locked --git <repository>) or remove this hook" >&2
   exit 1
 fi
-exec "$leaktrap" scan --staged
+{scan}
 "#
     )
 }
@@ -48,9 +73,17 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// The hooks directory git uses for this repository (`core.hooksPath` honoured).
-fn hooks_dir() -> anyhow::Result<PathBuf> {
+/// The hooks directory git uses for this repository (`core.hooksPath` honoured). A bare
+/// repository has no commits made in it and runs no pre-commit or pre-push hook: refused.
+fn hooks_dir(kind: HookKind) -> anyhow::Result<PathBuf> {
     let repo = git::open(None)?;
+    if repo.is_bare() {
+        bail!(
+            "{} is a bare repository: git never runs a {} hook in it (nobody commits or pushes from it)\nhint: install the hook in each clone that pushes here; to check what this repository holds, run `leaktrap scan --history`",
+            repo.path().display(),
+            kind.file_name()
+        );
+    }
     let configured = repo.config().ok().and_then(|c| c.get_path("core.hooksPath").ok());
     Ok(match configured {
         Some(path) if path.is_absolute() => path,
@@ -59,44 +92,60 @@ fn hooks_dir() -> anyhow::Result<PathBuf> {
     })
 }
 
-pub fn install(force: bool) -> anyhow::Result<ExitStatus> {
-    let dir = hooks_dir()?;
+pub fn install(kind: HookKind, force: bool) -> anyhow::Result<ExitStatus> {
+    let dir = hooks_dir(kind)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let hook = dir.join("pre-commit");
-    let ours = is_ours(&hook);
-    if hook.exists() && !ours {
+    let hook = dir.join(kind.file_name());
+    let ours = is_ours(kind, &hook);
+    // With --force, whatever is not leaktrap's own goes to the backup: the hook itself, or the
+    // one leaktrap chained earlier.
+    let previous = if ours { dir.join(chained(kind)) } else { hook.clone() };
+    if previous.exists() && (force || !ours) {
         let (keep_as, how) = if force {
-            (dir.join(BACKUP), "saved as")
+            // An earlier backup is kept too: the new one takes the first free name.
+            let free = (0..)
+                .map(|n| match n {
+                    0 => dir.join(backup(kind)),
+                    n => dir.join(format!("{}.{n}", backup(kind))),
+                })
+                .find(|path| !path.exists())
+                .expect("some backup name is free");
+            (free, "saved as")
         } else {
-            (dir.join(CHAINED), "kept, and runs first, as")
+            (dir.join(chained(kind)), "kept, and runs first, as")
         };
         if keep_as.exists() {
             bail!(
-                "{} already exists\nhint: remove it or run `leaktrap hook uninstall` first",
-                keep_as.display()
+                "{} already exists\nhint: move it away, or run `leaktrap hook uninstall{}` first to restore it",
+                keep_as.display(),
+                if kind == HookKind::PrePush { " --pre-push" } else { "" }
             );
         }
-        std::fs::rename(&hook, &keep_as).with_context(|| format!("cannot move {}", hook.display()))?;
-        eprintln!("leaktrap: the existing pre-commit hook is {how} {}", keep_as.display());
+        std::fs::rename(&previous, &keep_as).with_context(|| format!("cannot move {}", previous.display()))?;
+        eprintln!(
+            "leaktrap: the existing {} hook is {how} {}",
+            kind.file_name(),
+            keep_as.display()
+        );
     }
     let binary = std::env::current_exe().ok();
-    write_executable(&hook, &script(binary.as_deref()))?;
+    write_executable(&hook, &script(kind, binary.as_deref()))?;
     eprintln!("leaktrap: installed {}", hook.display());
     Ok(ExitStatus::Clean)
 }
 
-pub fn uninstall() -> anyhow::Result<ExitStatus> {
-    let dir = hooks_dir()?;
-    let hook = dir.join("pre-commit");
+pub fn uninstall(kind: HookKind) -> anyhow::Result<ExitStatus> {
+    let dir = hooks_dir(kind)?;
+    let hook = dir.join(kind.file_name());
     if !hook.exists() {
-        eprintln!("leaktrap: no pre-commit hook in {}", dir.display());
+        eprintln!("leaktrap: no {} hook in {}", kind.file_name(), dir.display());
         return Ok(ExitStatus::Clean);
     }
-    if !is_ours(&hook) {
+    if !is_ours(kind, &hook) {
         bail!("{} was not written by leaktrap; left as it is", hook.display());
     }
     std::fs::remove_file(&hook).with_context(|| format!("cannot remove {}", hook.display()))?;
-    for previous in [CHAINED, BACKUP] {
+    for previous in [chained(kind), backup(kind)] {
         let previous = dir.join(previous);
         if previous.exists() {
             std::fs::rename(&previous, &hook).with_context(|| format!("cannot restore {}", previous.display()))?;
@@ -108,8 +157,8 @@ pub fn uninstall() -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Clean)
 }
 
-fn is_ours(hook: &Path) -> bool {
-    std::fs::read_to_string(hook).is_ok_and(|text| text.contains(MARKER))
+fn is_ours(kind: HookKind, hook: &Path) -> bool {
+    std::fs::read_to_string(hook).is_ok_and(|text| text.contains(&marker(kind)))
 }
 
 fn write_executable(path: &Path, text: &str) -> anyhow::Result<()> {

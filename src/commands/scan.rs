@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-
 use crate::baseline::{BaselineEntry, BaselineFile};
 use crate::config::Config;
 use crate::exit_status::ExitStatus;
@@ -16,7 +15,7 @@ use crate::pipeline::{Pipeline, PipelineOptions, Stats};
 use crate::progress::{human_bytes, peak_memory, progress_display, summary};
 use crate::report;
 use crate::scan::{ScanOptions, Scanner};
-use crate::settings::{ColorChoice, ScanSettings};
+use crate::settings::{ColorChoice, ScanSettings, Target};
 use crate::source::history::{Coverage, Progress};
 use crate::source::{Scanned, Source};
 
@@ -89,6 +88,39 @@ pub fn finish(settings: &ScanSettings, collected: &Collected, started: Instant) 
             )
         );
     }
+    if let Some(blocked) = blocked_message(settings, &collected.findings) {
+        // Printed even with -q: it is the one line a person at a blocked commit needs.
+        eprintln!("{blocked}");
+    }
+}
+
+/// For a gate that blocks (`--staged`, `--pre-push`), the ways out in the order to take them:
+/// remove the secret, rotate it, or mark a false positive; skipping the hook last.
+fn blocked_message(settings: &ScanSettings, findings: &[Finding]) -> Option<String> {
+    let (what, remove, skip) = match settings.target {
+        Target::Staged => (
+            "commit",
+            "remove it from the staged file (git add it again)",
+            "git commit --no-verify",
+        ),
+        Target::PrePush { .. } => (
+            "push",
+            "remove it from the commits (git commit --amend, or git rebase -i)",
+            "git push --no-verify",
+        ),
+        _ => return None,
+    };
+    if findings.is_empty() {
+        return None;
+    }
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let secrets = if findings.len() == 1 { "a secret" } else { "secrets" };
+    Some(format!(
+        "leaktrap: {what} blocked: it adds {secrets}. First {remove}, then rotate it, since it may already be copied (`leaktrap rules show {}` says how); if it is not a secret, add a `leaktrap:allow` comment on its line, an allowlist entry in .leaktrap.yaml, or a baseline (`leaktrap baseline -o .leaktrap-baseline.json`); to {what} anyway: `{skip}`",
+        rules[0]
+    ))
 }
 
 /// Opens the source, loads the config, runs the pipeline, and collects sorted findings.

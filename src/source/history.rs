@@ -27,6 +27,8 @@ use crate::source::git_blob::scan_object;
 pub struct HistorySettings {
     /// `A..B` (or any revspec git accepts); `None` for every ref.
     pub range: Option<String>,
+    /// `--pre-push`: the commits a push sends (see `push::pushed_commits`), instead of a range.
+    pub pushed: Option<Vec<Start>>,
     pub threads: usize,
     /// Scan only this share of the blobs.
     pub shard: Option<crate::settings::Shard>,
@@ -65,11 +67,18 @@ pub fn scan(
     let walk_started = std::time::Instant::now();
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
-    let starts = settings
-        .range
-        .as_deref()
-        .map(|spec| range_starts(repo, spec))
-        .transpose()?;
+    let starts = match (&settings.pushed, settings.range.as_deref()) {
+        (Some(pushed), _) => Some(pushed.clone()),
+        (None, Some(spec)) => Some(range_starts(repo, spec)?),
+        (None, None) => None,
+    };
+    if starts
+        .as_ref()
+        .is_some_and(|s| !s.iter().any(|start| matches!(start, Start::Push(_))))
+    {
+        // A push that only deletes: nothing to walk.
+        return Ok(Coverage::default());
+    }
     // A second thread, if any, reads commits ahead of the listing.
     let helper = settings.threads > 1;
     let listed = match &starts {
@@ -171,7 +180,7 @@ fn walk_commits(
     progress: &Progress,
 ) {
     let mut reader = packs.map(|store| PackReader::new(store, WALK_CACHE_BYTES));
-    if settings.range.is_some() {
+    if settings.range.is_some() || settings.pushed.is_some() {
         let started = std::time::Instant::now();
         walker.seed_with_boundary(pipeline, repo, reader.as_mut(), listed);
         if pipeline.verbose {

@@ -8,6 +8,7 @@
 
 pub mod git_blob;
 pub mod history;
+pub mod push;
 pub mod staged;
 pub mod stdin;
 pub mod worktree;
@@ -61,14 +62,37 @@ impl Source {
             Target::Stdin => Source::Stdin,
             Target::Staged => {
                 let opened = crate::git::open(None)?;
+                if opened.is_bare() {
+                    anyhow::bail!(
+                        "{} is a bare repository: it has no index, so nothing is staged\nhint: scan what it holds with `leaktrap scan --history`",
+                        opened.path().display()
+                    );
+                }
                 let root = crate::git::root(&opened);
                 let files = std::thread::spawn(move || staged::staged_files(&opened));
                 Source::Staged { root, files }
+            }
+            Target::PrePush { remote } => {
+                let repo = crate::git::open(None)?;
+                let mut input = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
+                    .map_err(|e| anyhow!("--pre-push: cannot read the refs git passes on standard input: {e}"))?;
+                let pushed = push::pushed_commits(&repo, remote.as_deref(), &input)?;
+                Source::History {
+                    repo,
+                    settings: HistorySettings {
+                        range: None,
+                        pushed: Some(pushed),
+                        threads: settings.threads,
+                        shard: None,
+                    },
+                }
             }
             Target::History { path, range, shard } => Source::History {
                 repo: crate::git::open(path.as_deref())?,
                 settings: HistorySettings {
                     range: range.clone(),
+                    pushed: None,
                     threads: settings.threads,
                     shard: *shard,
                 },
@@ -118,7 +142,9 @@ impl Source {
                 if covered.shallow {
                     pipeline.warn("this is a shallow clone: history is truncated, so only the commits it holds were scanned (git fetch --unshallow scans the rest)");
                 }
-                if covered.commits == 0 {
+                if settings.pushed.is_some() {
+                    // A push of nothing new, or of deletions only, is the usual case.
+                } else if covered.commits == 0 {
                     pipeline.warn("no commits to scan (an empty repository, or an empty range)");
                 } else if covered.blobs == 0 {
                     pipeline.warn(&format!("{} commit(s) but no new blobs to scan", covered.commits));
@@ -133,7 +159,7 @@ impl Source {
 }
 
 fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {
-    ScanRoot::resolve(path).map_err(|e| {
+    let root = ScanRoot::resolve(path).map_err(|e| {
         if e.kind() == ErrorKind::NotFound {
             anyhow!(
                 "{}: no such file or directory\nhint: check the path; `leaktrap scan` with no path scans the current directory",
@@ -142,5 +168,39 @@ fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {
         } else {
             anyhow!("{}: cannot be scanned: {e}", path.display())
         }
-    })
+    })?;
+    refuse_git_directory(path, &root.path)?;
+    Ok(root)
+}
+
+/// A work-tree scan of git's own files (a bare repository, or a `.git` directory) would report
+/// hooks and config, not code, and miss every committed file: refused, with the command that
+/// scans what such a directory holds.
+fn refuse_git_directory(given: &Path, path: &Path) -> anyhow::Result<()> {
+    let looks_like_git_dir =
+        |dir: &Path| dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir();
+    let Some(git_dir) = path.ancestors().find(|dir| looks_like_git_dir(dir)) else {
+        return Ok(());
+    };
+    let Ok(repo) = Repository::open_ext(
+        git_dir,
+        git2::RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&Path>(),
+    ) else {
+        return Ok(());
+    };
+    match repo.workdir() {
+        None => Err(anyhow!(
+            "{}: is a bare repository, which has no work tree: its files are git's own\nhint: scan the commits it holds with `leaktrap scan --history {}`",
+            given.display(),
+            git_dir.display()
+        )),
+        Some(work_tree) => Err(anyhow!(
+            "{}: is inside the git directory of {}: its files are git's own\nhint: scan the work tree with `leaktrap scan {}`, or its history with `leaktrap scan --history {}`",
+            given.display(),
+            work_tree.display(),
+            work_tree.display(),
+            work_tree.display()
+        )),
+    }
 }

@@ -34,12 +34,261 @@ fn a_closed_pipe_keeps_the_exit_code_of_the_run_for_every_output_path() {
         assert_eq!(exit_code_with_closed_pipe(dir.path(), args), 1, "{args:?}");
     }
     let report = dir.path().join("report.json");
-    let out = run(dir.path(), &["scan", ".", "--format", "json", "-o", report.to_str().unwrap()]);
+    let out = run(
+        dir.path(),
+        &["scan", ".", "--format", "json", "-o", report.to_str().unwrap()],
+    );
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(exit_code_with_closed_pipe(dir.path(), &["merge", "report.json"]), 1);
-    assert_eq!(exit_code_with_closed_pipe(dir.path(), &["merge", "report.json", "-o", "-"]), 1);
+    assert_eq!(
+        exit_code_with_closed_pipe(dir.path(), &["merge", "report.json", "-o", "-"]),
+        1
+    );
     // Nothing found: a closed pipe is still a clean run.
     let clean = tempfile::tempdir().unwrap();
     write(clean.path(), "a.py", "x = 1\n");
     assert_eq!(exit_code_with_closed_pipe(clean.path(), &["scan", ".", "-o", "-"]), 0);
+}
+
+/// A repository with one clean commit, and a bare clone of it.
+fn repo_and_bare_clone(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let repo = dir.join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git_init(&repo);
+    write(&repo, "README.md", "hello\n");
+    commit_all(&repo, "first");
+    git(dir, &["clone", "-q", "--bare", "repo", "bare.git"]);
+    (repo, dir.join("bare.git"))
+}
+
+#[test]
+fn a_bare_repository_is_refused_for_work_tree_staged_and_hook_with_the_command_that_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, bare) = repo_and_bare_clone(dir.path());
+    // A token in the bare repository's own hooks is git's file, not the project's.
+    write(
+        &bare,
+        "hooks/post-receive",
+        format!("TOKEN={}\n", tokens::github_pat(3)),
+    );
+    for (cwd, args) in [
+        (dir.path(), &["scan", "bare.git"][..]),
+        (bare.as_path(), &["scan"]),
+        (bare.as_path(), &["scan", "hooks"]),
+    ] {
+        let out = run(cwd, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("is a bare repository"), "{}", out.stderr);
+        assert!(out.stderr.contains("leaktrap scan --history"), "{}", out.stderr);
+        assert!(!out.stdout.contains("github-pat"), "{}", out.stdout);
+    }
+    let staged = run(&bare, &["scan", "--staged"]);
+    assert_eq!(staged.code, 2, "{}", staged.stderr);
+    assert!(
+        staged.stderr.contains("nothing is staged") && staged.stderr.contains("--history"),
+        "{}",
+        staged.stderr
+    );
+    for args in [&["hook", "install"][..], &["hook", "install", "--pre-push"]] {
+        let out = run(&bare, args);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("never runs a pre-"), "{}", out.stderr);
+    }
+    assert!(!bare.join("hooks/pre-commit").exists() && !bare.join("hooks/pre-push").exists());
+    // The history of a bare repository is what can be scanned, and a .git directory is refused
+    // like a bare one.
+    assert_eq!(run(dir.path(), &["scan", "--history", "bare.git"]).code, 0);
+    let inside = run(&repo, &["scan", ".git"]);
+    assert_eq!(inside.code, 2, "{}", inside.stderr);
+    assert!(
+        inside.stderr.contains("is inside the git directory"),
+        "{}",
+        inside.stderr
+    );
+}
+
+#[test]
+fn hook_install_force_replaces_a_chained_or_foreign_hook_and_keeps_every_backup() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_init(repo);
+    let hooks = repo.join(".git/hooks");
+    let foreign = |text: &str| {
+        write(repo, ".git/hooks/pre-commit", format!("#!/bin/sh\necho {text}\n"));
+        std::fs::set_permissions(hooks.join("pre-commit"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    foreign("first");
+    // Chained first, then --force: the chained hook goes to the backup, and runs no more.
+    assert_eq!(run(repo, &["hook", "install"]).code, 0);
+    assert!(hooks.join("pre-commit.leaktrap-chained").exists());
+    let forced = run(repo, &["hook", "install", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(!hooks.join("pre-commit.leaktrap-chained").exists());
+    assert!(
+        std::fs::read_to_string(hooks.join("pre-commit.leaktrap-backup"))
+            .unwrap()
+            .contains("echo first")
+    );
+    // A second foreign hook replaced with --force keeps the first backup too.
+    foreign("second");
+    assert_eq!(run(repo, &["hook", "install", "--force"]).code, 0);
+    assert!(
+        std::fs::read_to_string(hooks.join("pre-commit.leaktrap-backup.1"))
+            .unwrap()
+            .contains("echo second")
+    );
+    assert!(
+        std::fs::read_to_string(hooks.join("pre-commit"))
+            .unwrap()
+            .contains("scan --staged")
+    );
+}
+
+/// A work repository whose `origin` is a bare repository, with leaktrap's pre-push hook.
+fn pushing_repo(dir: &Path) -> std::path::PathBuf {
+    git(dir, &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    let work = dir.join("work");
+    std::fs::create_dir(&work).unwrap();
+    git_init(&work);
+    git(&work, &["remote", "add", "origin", "../remote.git"]);
+    let installed = run(&work, &["hook", "install", "--pre-push"]);
+    assert_eq!(installed.code, 0, "{}", installed.stderr);
+    work
+}
+
+/// `git push` with the hook; returns whether it succeeded, and what it printed (the hook's
+/// report reaches git's standard output, its summary git's standard error).
+fn push(work: &Path, args: &[&str]) -> (bool, String) {
+    let out = crate::common::git_command(work)
+        .arg("push")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("git runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), printed)
+}
+
+fn remote_has(dir: &Path, branch: &str) -> bool {
+    crate::common::git_command(&dir.join("remote.git"))
+        .args(["rev-parse", "--verify", "-q", &format!("refs/heads/{branch}")])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn pre_push_scans_only_what_the_push_sends_new_branches_included_and_skips_deletions() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = pushing_repo(dir.path());
+    // The first push of a branch (no upstream yet) of a clean commit goes through.
+    write(&work, "app.py", "print('hi')\n");
+    commit_all(&work, "clean start");
+    let (ok, stderr) = push(&work, &["-u", "origin", "main"]);
+    assert!(ok, "{stderr}");
+    assert!(remote_has(dir.path(), "main"));
+
+    // A commit adding a token, then one removing it: the push sends both, and is blocked.
+    write(
+        &work,
+        "settings.py",
+        format!("TOKEN = \"{}\"\n", tokens::github_pat(11)),
+    );
+    commit_all(&work, "add settings");
+    std::fs::remove_file(work.join("settings.py")).unwrap();
+    commit_all(&work, "remove settings");
+    let (ok, stderr) = push(&work, &["origin", "main"]);
+    assert!(!ok, "the push went through: {stderr}");
+    assert!(
+        stderr.contains("settings.py") && stderr.contains("github-pat"),
+        "{stderr}"
+    );
+    assert_eq!(
+        git(&work, &["rev-parse", "origin/main"]),
+        git(&work, &["rev-parse", "HEAD~2"]),
+        "the remote did not move"
+    );
+
+    // Pushed anyway (--no-verify), the old secret is the remote's: a new branch from it with a
+    // clean commit is not blocked by what the remote already has.
+    let (ok, stderr) = push(&work, &["--no-verify", "origin", "main"]);
+    assert!(ok, "{stderr}");
+    git(&work, &["checkout", "-q", "-b", "feature"]);
+    write(&work, "feature.py", "x = 1\n");
+    commit_all(&work, "feature");
+    let (ok, stderr) = push(&work, &["origin", "feature"]);
+    assert!(ok, "{stderr}");
+    assert!(remote_has(dir.path(), "feature"));
+
+    // A new branch whose own commit adds a token is blocked.
+    git(&work, &["checkout", "-q", "-b", "leaky"]);
+    write(&work, "deploy.py", format!("KEY = \"{}\"\n", tokens::github_pat(12)));
+    commit_all(&work, "deploy");
+    let (ok, stderr) = push(&work, &["origin", "leaky"]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("deploy.py"), "{stderr}");
+    assert!(
+        !stderr.contains("settings.py"),
+        "what the remote has is not scanned again: {stderr}"
+    );
+    assert!(!remote_has(dir.path(), "leaky"));
+
+    // Deleting a branch sends nothing to scan.
+    let (ok, stderr) = push(&work, &["origin", "--delete", "feature"]);
+    assert!(ok, "{stderr}");
+    assert!(!remote_has(dir.path(), "feature"));
+}
+
+#[test]
+fn pre_push_refuses_input_that_is_not_gits() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = pushing_repo(dir.path());
+    commit_all(&work, "empty");
+    let out = crate::common::run_in(&work, &["scan", "--pre-push=origin"], b"main..HEAD\n");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("hook install --pre-push"), "{}", out.stderr);
+}
+
+#[test]
+fn a_blocked_commit_ends_with_one_line_naming_the_ways_out_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_init(repo);
+    write(repo, "README.md", "hello\n");
+    commit_all(repo, "first");
+    assert_eq!(run(repo, &["hook", "install"]).code, 0);
+    write(repo, "config.py", format!("TOKEN = \"{}\"\n", tokens::github_pat(21)));
+    git(repo, &["add", "config.py"]);
+    let out = crate::common::git_command(repo)
+        .args(["commit", "-q", "-m", "config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("leaktrap: commit blocked"), "{stderr}");
+    let order = [
+        "remove it from the staged file",
+        "rotate it",
+        "leaktrap rules show github-pat",
+        "leaktrap:allow",
+        "allowlist",
+        "baseline",
+        "git commit --no-verify",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|part| last.find(part).unwrap_or_else(|| panic!("{part} missing from: {last}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "out of order: {last}");
+    // A clean commit, or a scan outside a gate, says nothing of the kind.
+    let scan = run(repo, &["scan"]);
+    assert_eq!(scan.code, 1);
+    assert!(!scan.stderr.contains("blocked"), "{}", scan.stderr);
 }

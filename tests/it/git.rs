@@ -287,9 +287,18 @@ fn hook_install_honours_core_hooks_path_chains_and_uninstalls() {
 }
 
 #[test]
-fn the_checked_in_hook_is_the_installed_script() {
-    let checked_in = std::fs::read_to_string(crate::common::project_dir().join("hooks/pre-commit")).unwrap();
-    assert_eq!(checked_in, leaktrap::commands::hook::script(None));
+fn the_checked_in_hooks_are_the_installed_scripts() {
+    use leaktrap::settings::HookKind;
+    for kind in [HookKind::PreCommit, HookKind::PrePush] {
+        let path = crate::common::project_dir().join("hooks").join(kind.file_name());
+        let checked_in = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            checked_in,
+            leaktrap::commands::hook::script(kind, None),
+            "{}",
+            path.display()
+        );
+    }
 }
 
 fn history(dir: &Path, extra: &[&str]) -> crate::common::Run {

@@ -4,8 +4,8 @@
 
 mod baseline;
 mod cli;
-mod gate;
 mod common;
+mod gate;
 mod git;
 mod layout;
 mod properties;
