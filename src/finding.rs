@@ -40,6 +40,14 @@ pub struct Finding {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub also_at: Option<Vec<String>>,
+    /// History: whether the secret is still in the code at the tip of some branch (local or
+    /// remote-tracking) or HEAD, which makes it the one to triage first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present_at_tip: Option<bool>,
+    /// Path rules the file also matched (`.env`, `id_ed25519`): one secret, one finding, with
+    /// both reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_rules: Vec<String>,
     /// The secret itself, kept in memory only (never serialised) for history's dedup of a
     /// secret carried across file versions.
     #[serde(skip)]
@@ -292,6 +300,8 @@ impl<'a> BlobText<'a> {
             date: commit.map(|c| c.date.clone()),
             message: commit.map(|c| c.message.clone()),
             also_at: commit.map(|_| Vec::new()),
+            present_at_tip: None,
+            also_rules: Vec::new(),
             raw_secret: m.secret.clone(),
         }
     }

@@ -56,6 +56,20 @@ pub struct PipelineOptions {
     pub verbose: bool,
 }
 
+/// A file a path rule names (`.env`) whose content also holds a secret is one finding, not
+/// two: the content's findings carry the path rules, which are dropped.
+fn merge_path_findings(found: &mut Vec<Finding>) {
+    let (by_path, by_content): (Vec<&Finding>, Vec<&Finding>) = found.iter().partition(|f| f.secret.is_empty());
+    if by_path.is_empty() || by_content.is_empty() {
+        return;
+    }
+    let path_rules: Vec<String> = by_path.iter().map(|f| f.rule_id.clone()).collect();
+    found.retain(|f| !f.secret.is_empty());
+    for finding in found.iter_mut() {
+        finding.also_rules.extend(path_rules.iter().cloned());
+    }
+}
+
 /// Blobs up to this size are read whole; larger ones are streamed (`findings_in_stream`).
 pub const HOLD_WHOLE: u64 = 64 << 20;
 /// The bytes a streamed blob is scanned in at a time.
@@ -180,6 +194,7 @@ impl Pipeline {
             }
             Err(message) => self.error(&format!("{}: {message}", origin.path)),
         }
+        merge_path_findings(&mut found);
         found
     }
 
@@ -238,6 +253,7 @@ impl Pipeline {
                 }
             }
             if at_end {
+                merge_path_findings(&mut found);
                 return Ok(found);
             }
             let passed = &window[..keep_before];

@@ -168,7 +168,25 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         done.store(true, Ordering::Relaxed);
         result
     })?;
-    let matched = pipeline.filter.baseline_matched();
+    let mut matched = pipeline.filter.baseline_matched();
+    let verbose = pipeline.verbose;
+    let (mut findings, stats, scanner) = pipeline.into_findings();
+    if let Some(baseline) = &baseline {
+        for (finding, entry) in baseline.take_moved(&mut findings, &matched) {
+            stats.suppressed.fetch_add(1, Ordering::Relaxed);
+            if verbose {
+                eprintln!(
+                    "leaktrap: note: {}:{}: {} suppressed by baseline entry {} (accepted at {}: the file moved)",
+                    report::escape_control(&finding.path),
+                    finding.line,
+                    finding.rule_id,
+                    entry.fingerprint,
+                    report::escape_control(&entry.path)
+                );
+            }
+            matched.insert(entry.fingerprint.clone());
+        }
+    }
     let stale_baseline = baseline
         .map(|b| {
             b.fingerprints
@@ -177,7 +195,6 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
                 .collect()
         })
         .unwrap_or_default();
-    let (findings, stats, scanner) = pipeline.into_findings();
     Ok(Collected {
         findings,
         stats,

@@ -94,6 +94,9 @@ pub fn render(findings: &[Finding], rules: &RuleSet) -> Vec<u8> {
             if let Some(decoded) = &f.decoded {
                 properties["decoded"] = json!(decoded);
             }
+            if !f.also_rules.is_empty() {
+                properties["also_rules"] = json!(f.also_rules);
+            }
             if let Some(commit) = &f.commit {
                 properties["commit"] = json!(commit);
                 properties["author"] = json!(f.author);
@@ -101,6 +104,7 @@ pub fn render(findings: &[Finding], rules: &RuleSet) -> Vec<u8> {
                 properties["date"] = json!(f.date);
                 properties["message"] = json!(f.message);
                 properties["also_at"] = json!(f.also_at);
+                properties["present_at_tip"] = json!(f.present_at_tip);
             }
             json!({
                 "ruleId": f.rule_id,

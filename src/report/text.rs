@@ -9,10 +9,17 @@ use crate::rules::Severity;
 
 use super::escape::escape_control;
 
+/// Most severe first, then by path: what to triage first is on top.
 pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     colored::control::set_override(color);
+    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    ordered.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
     let mut out = String::new();
-    for f in findings {
+    for f in ordered {
         let location = escape_control(&f.location());
         let severity = match f.severity {
             Severity::Critical | Severity::High => f.severity.as_str().red().bold(),
@@ -50,12 +57,24 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
         if let Some(commit) = &f.commit {
             let _ = writeln!(
                 out,
-                "    commit {} by {} <{}> on {}: {}",
+                "    {} commit {} by {} <{}> on {}: {}",
+                match f.present_at_tip {
+                    Some(true) => "STILL PRESENT at a branch tip;".red().bold(),
+                    Some(false) => "gone from every branch tip;".normal(),
+                    None => "".normal(),
+                },
                 commit.get(..12).unwrap_or(commit).yellow(),
                 escape_control(f.author.as_deref().unwrap_or("")),
                 escape_control(f.email.as_deref().unwrap_or("")),
                 f.date.as_deref().unwrap_or(""),
                 escape_control(f.message.as_deref().unwrap_or(""))
+            );
+        }
+        if !f.also_rules.is_empty() {
+            let _ = writeln!(
+                out,
+                "    file rule: {} (a file of this kind holds secrets)",
+                f.also_rules.join(", ")
             );
         }
         if let Some(also) = f.also_at.as_ref().filter(|a| !a.is_empty()) {

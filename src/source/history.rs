@@ -165,7 +165,9 @@ pub fn scan(
         shallow: repo.is_shallow(),
     };
     let found = first_appearances(repo, found, &jobs, &boundary_paths);
-    pipeline.keep(attach_provenance(pipeline, repo, found, &jobs, commits));
+    let mut findings = attach_provenance(pipeline, repo, found, &jobs, commits);
+    mark_present_at_tips(repo, &mut findings);
+    pipeline.keep(findings);
     Ok(coverage)
 }
 
@@ -688,6 +690,56 @@ fn first_appearances(
         }
     }
     out
+}
+
+/// Sets `present_at_tip`: whether the file (at the finding's path or one of its `also_at`
+/// paths) still holds the secret at the tip of some branch, local or remote-tracking, or HEAD.
+/// A path rule's finding is present while the file is.
+fn mark_present_at_tips(repo: &Repository, findings: &mut [Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let mut trees: Vec<git2::Tree> = Vec::new();
+    let mut seen = HashSet::new();
+    let refs = ["refs/heads/*", "refs/remotes/*"]
+        .iter()
+        .filter_map(|glob| repo.references_glob(glob).ok())
+        .flat_map(|refs| refs.filter_map(Result::ok).collect::<Vec<_>>());
+    let tips = refs.chain(repo.head().ok());
+    for reference in tips {
+        if let Ok(tree) = reference.peel_to_tree()
+            && seen.insert(tree.id())
+        {
+            trees.push(tree);
+        }
+    }
+    let mut contents: HashMap<Oid, Option<Vec<u8>>> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let paths = std::iter::once(&finding.path).chain(finding.also_at.iter().flatten());
+        let mut present = false;
+        'search: for path in paths {
+            for tree in &trees {
+                let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
+                    continue;
+                };
+                if finding.raw_secret.is_empty() {
+                    present = true;
+                    break 'search;
+                }
+                let content = contents
+                    .entry(entry.id())
+                    .or_insert_with(|| repo.find_blob(entry.id()).ok().map(|b| b.content().to_vec()));
+                if content
+                    .as_deref()
+                    .is_some_and(|bytes| memchr::memmem::find(bytes, &finding.raw_secret).is_some())
+                {
+                    present = true;
+                    break 'search;
+                }
+            }
+        }
+        finding.present_at_tip = Some(present);
+    }
 }
 
 /// Fills in author, email, date and message (read once per commit) and `also_at`.

@@ -292,3 +292,106 @@ fn a_blocked_commit_ends_with_one_line_naming_the_ways_out_in_order() {
     assert_eq!(scan.code, 1);
     assert!(!scan.stderr.contains("blocked"), "{}", scan.stderr);
 }
+
+#[test]
+fn a_file_a_path_rule_names_holding_a_secret_is_one_finding_with_both_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".env", format!("GITHUB_TOKEN={}\n", tokens::github_pat(31)));
+    write(dir.path(), "id_ed25519", tokens::rsa_private_key(5, 6));
+    write(dir.path(), "empty/.env", "# nothing yet\n");
+    let out = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let found: Vec<(String, String, Vec<String>)> = out
+        .json()
+        .iter()
+        .map(|f| {
+            let also: Vec<String> = f["also_rules"]
+                .as_array()
+                .map(|a| a.iter().map(|r| r.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule_id"].as_str().unwrap().to_string(),
+                also,
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(
+        found[0],
+        (".env".into(), "github-pat".into(), vec!["dotenv-file".into()])
+    );
+    // The path rule alone still reports a file that holds nothing a content rule knows.
+    assert_eq!(found[1], ("empty/.env".into(), "dotenv-file".into(), vec![]));
+    assert_eq!(found[2].0, "id_ed25519");
+    assert_eq!(found[2].2, vec!["ssh-private-key-file".to_string()]);
+    // The private key keeps its armour line visible; the body is redacted.
+    let text = run(dir.path(), &["scan"]);
+    assert!(
+        text.stdout.contains("secret: -----BEGIN RSA PRIVATE KEY-----***"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("file rule: ssh-private-key-file"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn history_findings_say_whether_the_secret_is_still_at_a_branch_tip_and_text_puts_severe_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_init(repo);
+    let gone = tokens::github_pat(41);
+    write(repo, "a_old.py", format!("TOKEN = \"{gone}\"\n"));
+    // A low-severity test key, in a path that sorts first.
+    write(
+        repo,
+        "0_tests.py",
+        "MOLLIE_API_KEY=test_rIE6qGd18S609T2BGFndUu8XyyJ8m0\n",
+    );
+    write(repo, "b_live.py", format!("TOKEN = \"{}\"\n", tokens::github_pat(42)));
+    commit_all(repo, "secrets");
+    write(repo, "a_old.py", "TOKEN = os.environ['TOKEN']\n");
+    commit_all(repo, "read it from the environment");
+    let out = run(repo, &["scan", "--history", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let present: Vec<(String, bool)> = out
+        .json()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["present_at_tip"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        present,
+        [
+            ("0_tests.py".to_string(), true),
+            ("a_old.py".to_string(), false),
+            ("b_live.py".to_string(), true)
+        ]
+    );
+    let text = run(repo, &["scan", "--history"]).stdout;
+    let order: Vec<&str> = ["a_old.py:1", "b_live.py:1", "0_tests.py:1"]
+        .iter()
+        .map(|p| &text[text.find(p).unwrap_or_else(|| panic!("{p} in {text}"))..][..p.len()])
+        .collect();
+    let positions: Vec<usize> = order.iter().map(|p| text.find(p).unwrap()).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "critical first, then by path: {text}"
+    );
+    assert!(text.contains("gone from every branch tip"), "{text}");
+    assert!(text.contains("STILL PRESENT at a branch tip"), "{text}");
+    // A work-tree scan has no such field.
+    assert!(
+        run(repo, &["scan", "--format", "json"]).json()[0]
+            .get("present_at_tip")
+            .is_none()
+    );
+}

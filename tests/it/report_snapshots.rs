@@ -67,6 +67,8 @@ fn finding(rule_id: &str, path: &str, line: usize, secret: &str) -> Finding {
         date: None,
         message: None,
         also_at: None,
+        present_at_tip: None,
+        also_rules: Vec::new(),
         raw_secret: Vec::new(),
     }
 }
