@@ -211,17 +211,13 @@ impl Config {
                 .location()
                 .map(|l| format!("line {} column {}: ", l.line(), l.column()))
                 .unwrap_or_default();
-            ConfigError::new(
-                file,
-                location,
-                e.to_string(),
-                "known keys are version, extend_default, disable, rules, allowlist (paths, path_regexes, regexes, stopwords, commits) and max_file_size",
-            )
+            let (message, hint) = describe_yaml_error(&e.to_string());
+            ConfigError::new(file, location, message, hint)
         })?;
-        Config::compile(file, syntax)
+        Config::compile(file, text, syntax)
     }
 
-    fn compile(file: &Path, syntax: ConfigSyntax) -> Result<Config, ConfigError> {
+    fn compile(file: &Path, text: &str, syntax: ConfigSyntax) -> Result<Config, ConfigError> {
         if let Some(version) = syntax.version
             && version > CONFIG_VERSION
         {
@@ -239,9 +235,10 @@ impl Config {
         };
         let display = file.display().to_string();
         for (index, rule) in syntax.rules.into_iter().enumerate() {
+            let line = line_of_value(text, rule.regex.as_deref().unwrap_or_default()).map(|n| format!("line {n}: ")).unwrap_or_default();
             let compiled = rules::compile_rule(rule, &display, Trust::User).map_err(|e| ConfigError {
                 file: display.clone(),
-                location: format!("rules[{index}]: {}", e.location),
+                location: format!("{line}rules[{index}]: {}", e.location),
                 message: e.message,
                 hint: e.hint,
             })?;
@@ -263,7 +260,7 @@ impl Config {
             }
         }
         rules.disable(&syntax.disable);
-        let allowlist = compile_allowlist(file, syntax.allowlist)?;
+        let allowlist = compile_allowlist(file, text, syntax.allowlist)?;
         Ok(Config {
             file: Some(file.to_path_buf()),
             rules,
@@ -282,15 +279,56 @@ fn embedded_rules() -> Result<RuleSet, ConfigError> {
     })
 }
 
-fn compile_allowlist(file: &Path, syntax: AllowlistSyntax) -> Result<Allowlist, ConfigError> {
+/// The message of a YAML error without the position serde repeats at its end (the location is
+/// printed once, before it), and the fix that fits the kind of mistake.
+fn describe_yaml_error(error: &str) -> (String, String) {
+    // serde_yaml_ng ends its message with the position of the error, printed once already.
+    let position = regex::Regex::new(r" at line \d+ column \d+").expect("a valid regex");
+    let message = position.replace(error, "").into_owned();
+    let hint = if message.contains("unknown field") {
+        "fix the key's spelling, or remove it: the keys allowed at that place are listed above"
+    } else if message.contains("unknown variant") {
+        "use one of the values listed"
+    } else if message.contains("invalid type") {
+        "give the value the type named (a list is `[a, b]` or `- a` lines; a number has no quotes)"
+    } else if message.contains("missing field") {
+        "add the field named"
+    } else {
+        "this is a YAML syntax error: check the indentation, the quoting and the brackets around the position given"
+    };
+    (message, hint.to_string())
+}
+
+/// The 1-based line where `value` first appears in the config's text, to place an error found
+/// after parsing (a regex that does not compile) on its line.
+fn line_of_value(text: &str, value: &str) -> Option<usize> {
+    if value.is_empty() {
+        return None;
+    }
+    text.lines().position(|line| line.contains(value)).map(|i| i + 1)
+}
+
+fn compile_allowlist(file: &Path, text: &str, syntax: AllowlistSyntax) -> Result<Allowlist, ConfigError> {
+    for (i, commit) in syntax.commits.iter().enumerate() {
+        if !(4..=40).contains(&commit.len()) || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let line = line_of_value(text, commit).map(|n| format!("line {n}: ")).unwrap_or_default();
+            return Err(ConfigError::new(
+                file,
+                format!("{line}allowlist.commits[{i}]: "),
+                format!("'{commit}' is not a commit id"),
+                "give 4 to 40 hexadecimal digits of the commit, as `git log --format=%h` prints them",
+            ));
+        }
+    }
     let regexes = |list: &[String], key: &str| {
         list.iter()
             .enumerate()
             .map(|(i, r)| {
                 compile_regex(r).map_err(|e| {
+                    let line = line_of_value(text, r).map(|n| format!("line {n}: ")).unwrap_or_default();
                     ConfigError::new(
                         file,
-                        format!("allowlist.{key}[{i}]: "),
+                        format!("{line}allowlist.{key}[{i}]: "),
                         format!("the regex does not compile: {e}"),
                         "leaktrap uses Rust regex syntax (no look-around, no backreferences)",
                     )

@@ -13,6 +13,19 @@ use crate::settings::ScanSettings;
 /// Exit 0 unless the scan itself failed: findings are what a baseline is made of.
 pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
+    // A baseline has one format and never holds a secret: flags that would change either are
+    // refused rather than silently ignored.
+    if settings.format != crate::report::Format::Text {
+        bail!(
+            "leaktrap baseline writes its own JSON format; --format does not apply\nhint: drop --format; for a report in another format, run `leaktrap scan --format FORMAT -o FILE`"
+        );
+    }
+    if settings.show_secrets {
+        bail!("a baseline holds fingerprints, never secrets; --show-secrets does not apply\nhint: drop --show-secrets");
+    }
+    if settings.exit_code != 1 {
+        bail!("leaktrap baseline exits 0 when it wrote the baseline; --exit-code does not apply\nhint: drop --exit-code");
+    }
     let Some(path) = settings.output.as_deref() else {
         bail!("leaktrap baseline needs -o FILE\nhint: leaktrap baseline -o .leaktrap-baseline.json");
     };

@@ -395,3 +395,61 @@ fn history_findings_say_whether_the_secret_is_still_at_a_branch_tip_and_text_put
             .is_none()
     );
 }
+
+#[test]
+fn baseline_refuses_flags_it_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", format!("TOKEN = \"{}\"\n", tokens::github_pat(51)));
+    for (flag, args) in [
+        ("--format", &["baseline", "--format", "sarif", "-o", "bl.sarif"][..]),
+        ("--show-secrets", &["baseline", "--show-secrets", "-o", "bl.json"]),
+        ("--exit-code", &["baseline", "--exit-code", "3", "-o", "bl.json"]),
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("{flag} does not apply")), "{}", out.stderr);
+        assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+    }
+    assert!(!dir.path().join("bl.sarif").exists() && !dir.path().join("bl.json").exists());
+}
+
+#[test]
+fn config_errors_give_file_line_and_column_once_what_is_wrong_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, text: &str| {
+        write(dir.path(), name, text);
+        let out = run(dir.path(), &["config", "check", name]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        out.stderr
+    };
+    let commits = check("commits.yaml", "version: 1\nallowlist:\n  commits: [9f1c2ab, zzzz]\n");
+    assert!(commits.contains("commits.yaml: line 3: allowlist.commits[1]: 'zzzz' is not a commit id"), "{commits}");
+    assert!(commits.contains("4 to 40 hexadecimal digits"), "{commits}");
+    let short = check("short.yaml", "version: 1\nallowlist:\n  commits: [abc]\n");
+    assert!(short.contains("'abc' is not a commit id"), "{short}");
+
+    let severity = check(
+        "severity.yaml",
+        "version: 1\nrules:\n  - id: mine\n    name: Mine\n    severity: extreme\n    regex: 'mine_[a-z]{8}'\n    keywords: [mine_]\n",
+    );
+    assert!(severity.contains("severity.yaml: line 5 column 15: "), "{severity}");
+    assert_eq!(severity.matches("line 5").count(), 1, "the location once: {severity}");
+    assert!(severity.contains("`critical`") && !severity.contains("known keys"), "{severity}");
+
+    let syntax = check("syntax.yaml", "version: 1\nallowlist:\n  paths: [a\n");
+    assert!(syntax.contains("syntax.yaml: line 4 column 1: "), "{syntax}");
+    assert_eq!(syntax.matches("line 4 column 1").count(), 1, "{syntax}");
+    assert!(syntax.contains("YAML syntax error") && !syntax.contains("known keys"), "{syntax}");
+
+    let regex = check(
+        "regex.yaml",
+        "version: 1\nrules:\n  - id: mine\n    name: Mine\n    severity: high\n    keywords: [mine]\n    regex: 'mine_(['\n",
+    );
+    assert!(regex.contains("regex.yaml: line 7: rules[0]: rule 'mine'"), "{regex}");
+    let allow = check("allow.yaml", "version: 1\nallowlist:\n  regexes:\n    - '^ok'\n    - 'bad(['\n");
+    assert!(allow.contains("allow.yaml: line 5: allowlist.regexes[1]: "), "{allow}");
+
+    let key = check("key.yaml", "version: 1\nallowlst:\n  paths: []\n");
+    assert!(key.contains("key.yaml: line 2 column 1: unknown field `allowlst`"), "{key}");
+    assert!(key.contains("hint: fix the key's spelling"), "{key}");
+}
