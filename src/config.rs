@@ -235,7 +235,9 @@ impl Config {
         };
         let display = file.display().to_string();
         for (index, rule) in syntax.rules.into_iter().enumerate() {
-            let line = line_of_value(text, rule.regex.as_deref().unwrap_or_default()).map(|n| format!("line {n}: ")).unwrap_or_default();
+            let line = line_of_value(text, rule.regex.as_deref().unwrap_or_default())
+                .map(|n| format!("line {n}: "))
+                .unwrap_or_default();
             let compiled = rules::compile_rule(rule, &display, Trust::User).map_err(|e| ConfigError {
                 file: display.clone(),
                 location: format!("{line}rules[{index}]: {}", e.location),
@@ -311,7 +313,9 @@ fn line_of_value(text: &str, value: &str) -> Option<usize> {
 fn compile_allowlist(file: &Path, text: &str, syntax: AllowlistSyntax) -> Result<Allowlist, ConfigError> {
     for (i, commit) in syntax.commits.iter().enumerate() {
         if !(4..=40).contains(&commit.len()) || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let line = line_of_value(text, commit).map(|n| format!("line {n}: ")).unwrap_or_default();
+            let line = line_of_value(text, commit)
+                .map(|n| format!("line {n}: "))
+                .unwrap_or_default();
             return Err(ConfigError::new(
                 file,
                 format!("{line}allowlist.commits[{i}]: "),
@@ -325,7 +329,9 @@ fn compile_allowlist(file: &Path, text: &str, syntax: AllowlistSyntax) -> Result
             .enumerate()
             .map(|(i, r)| {
                 compile_regex(r).map_err(|e| {
-                    let line = line_of_value(text, r).map(|n| format!("line {n}: ")).unwrap_or_default();
+                    let line = line_of_value(text, r)
+                        .map(|n| format!("line {n}: "))
+                        .unwrap_or_default();
                     ConfigError::new(
                         file,
                         format!("{line}allowlist.{key}[{i}]: "),
@@ -350,6 +356,7 @@ fn compile_allowlist(file: &Path, text: &str, syntax: AllowlistSyntax) -> Result
     };
     Ok(Allowlist {
         paths,
+        path_globs: syntax.paths.clone(),
         path_regexes: regexes(&syntax.path_regexes, "path_regexes")?,
         regexes: regexes(&syntax.regexes, "regexes")?,
         stopwords: syntax.stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),

@@ -27,6 +27,8 @@ pub struct ChangeScope<'a> {
 #[derive(Debug, Default)]
 pub struct Allowlist {
     pub paths: Option<GlobSet>,
+    /// The globs of `paths`, in order, to name the one that matched.
+    pub path_globs: Vec<String>,
     pub path_regexes: Vec<Regex>,
     pub regexes: Vec<Regex>,
     /// Lower-cased.
@@ -34,38 +36,42 @@ pub struct Allowlist {
     pub commits: Vec<String>,
 }
 
-/// Why a finding was dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a finding was dropped, naming the entry that dropped it (for `--verbose`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropReason {
-    AllowlistPath,
-    AllowlistRegex,
-    AllowlistStopword,
-    AllowlistCommit,
-    RuleAllowlist,
-    InlineAllow,
-    Baseline,
+    /// The glob or regex of `allowlist.paths` / `allowlist.path_regexes`.
+    AllowlistPath(String),
+    AllowlistRegex(String),
+    AllowlistStopword(String),
+    AllowlistCommit(String),
+    /// The rule's own allowlist regex or stopword.
+    RuleAllowlist(String),
+    /// The marker found on the line.
+    InlineAllow(&'static str),
+    /// The baseline entry's fingerprint.
+    Baseline(String),
     /// `--staged`: the finding has no line the change adds.
     NotAdded,
 }
 
 impl DropReason {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            DropReason::AllowlistPath => "allowlist.paths / allowlist.path_regexes",
-            DropReason::AllowlistRegex => "allowlist.regexes",
-            DropReason::AllowlistStopword => "allowlist.stopwords",
-            DropReason::AllowlistCommit => "allowlist.commits",
-            DropReason::RuleAllowlist => "the rule's own allowlist",
-            DropReason::InlineAllow => "an inline leaktrap:allow comment",
-            DropReason::Baseline => "the baseline",
-            DropReason::NotAdded => "not being added by the change",
+            DropReason::AllowlistPath(entry) => format!("the config's allowlist path entry '{entry}'"),
+            DropReason::AllowlistRegex(entry) => format!("allowlist.regexes entry '{entry}'"),
+            DropReason::AllowlistStopword(entry) => format!("allowlist.stopwords entry '{entry}'"),
+            DropReason::AllowlistCommit(entry) => format!("allowlist.commits entry '{entry}'"),
+            DropReason::RuleAllowlist(entry) => format!("the rule's own allowlist entry '{entry}'"),
+            DropReason::InlineAllow(marker) => format!("an inline '{marker}' comment on its line"),
+            DropReason::Baseline(fingerprint) => format!("baseline entry {fingerprint}"),
+            DropReason::NotAdded => "not being added by this change (already in HEAD)".to_string(),
         }
     }
 }
 
 /// Markers that, anywhere on a finding's first line, suppress it: leaktrap's own, and those of
 /// gitleaks and detect-secrets, so teams can switch without touching their code.
-const INLINE_MARKERS: [&[u8]; 3] = [b"leaktrap:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
+const INLINE_MARKERS: [&str; 3] = ["leaktrap:allow", "gitleaks:allow", "pragma: allowlist secret"];
 
 #[derive(Debug, Default)]
 pub struct Filter {
@@ -104,44 +110,58 @@ impl Filter {
                 return Some(DropReason::NotAdded);
             }
         }
-        if rule.allowlist.regexes.iter().any(|r| r.is_match(secret))
-            || rule
-                .allowlist
-                .stopwords
-                .iter()
-                .any(|w| lower_secret.contains(w.as_str()))
+        if let Some(regex) = rule.allowlist.regexes.iter().find(|r| r.is_match(secret)) {
+            return Some(DropReason::RuleAllowlist(regex.as_str().to_string()));
+        }
+        if let Some(word) = rule
+            .allowlist
+            .stopwords
+            .iter()
+            .find(|w| lower_secret.contains(w.as_str()))
         {
-            return Some(DropReason::RuleAllowlist);
+            return Some(DropReason::RuleAllowlist(word.clone()));
         }
         let list = &self.allowlist;
-        if list.paths.as_ref().is_some_and(|g| g.is_match(&origin.path))
-            || list.path_regexes.iter().any(|r| r.is_match(origin.path.as_bytes()))
+        if let Some(globs) = &list.paths
+            && let Some(&first) = globs.matches(&origin.path).first()
         {
-            return Some(DropReason::AllowlistPath);
+            let glob = list.path_globs.get(first).cloned().unwrap_or_default();
+            return Some(DropReason::AllowlistPath(glob));
         }
-        if !rule.is_path_rule() && list.regexes.iter().any(|r| r.is_match(secret)) {
-            return Some(DropReason::AllowlistRegex);
+        if let Some(regex) = list.path_regexes.iter().find(|r| r.is_match(origin.path.as_bytes())) {
+            return Some(DropReason::AllowlistPath(regex.as_str().to_string()));
         }
-        if !rule.is_path_rule() && list.stopwords.iter().any(|w| lower_secret.contains(w.as_str())) {
-            return Some(DropReason::AllowlistStopword);
+        if !rule.is_path_rule()
+            && let Some(regex) = list.regexes.iter().find(|r| r.is_match(secret))
+        {
+            return Some(DropReason::AllowlistRegex(regex.as_str().to_string()));
+        }
+        if !rule.is_path_rule()
+            && let Some(word) = list.stopwords.iter().find(|w| lower_secret.contains(w.as_str()))
+        {
+            return Some(DropReason::AllowlistStopword(word.clone()));
         }
         if let Some(commit) = &origin.commit
-            && list
+            && let Some(entry) = list
                 .commits
                 .iter()
-                .any(|c| !c.is_empty() && commit.id.starts_with(c.as_str()))
+                .find(|c| !c.is_empty() && commit.id.starts_with(c.as_str()))
         {
-            return Some(DropReason::AllowlistCommit);
+            return Some(DropReason::AllowlistCommit(entry.clone()));
         }
-        if self.inline_allow && INLINE_MARKERS.iter().any(|marker| contains(first_line, marker)) {
-            return Some(DropReason::InlineAllow);
+        if self.inline_allow
+            && let Some(marker) = INLINE_MARKERS
+                .iter()
+                .find(|marker| contains(first_line, marker.as_bytes()))
+        {
+            return Some(DropReason::InlineAllow(marker));
         }
         if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.fingerprint)) {
             self.baseline_used
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(finding.fingerprint.clone());
-            return Some(DropReason::Baseline);
+            return Some(DropReason::Baseline(finding.fingerprint.clone()));
         }
         None
     }

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::filter::{ChangeScope, DropReason, Filter};
+use crate::filter::{ChangeScope, Filter};
 use crate::finding::{BlobText, Finding, LineIndex};
 use crate::origin::Origin;
 use crate::scan::{Content, Dropped, Match, Scanner};
@@ -385,7 +385,7 @@ impl Pipeline {
             None => true,
             Some(reason) => {
                 bump(&self.stats.suppressed, 1);
-                if self.verbose && reason != DropReason::NotAdded {
+                if self.verbose {
                     self.note(&format!(
                         "{}:{}: {} suppressed by {}",
                         crate::report::escape_control(&finding.path),

@@ -24,7 +24,9 @@ pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
         bail!("a baseline holds fingerprints, never secrets; --show-secrets does not apply\nhint: drop --show-secrets");
     }
     if settings.exit_code != 1 {
-        bail!("leaktrap baseline exits 0 when it wrote the baseline; --exit-code does not apply\nhint: drop --exit-code");
+        bail!(
+            "leaktrap baseline exits 0 when it wrote the baseline; --exit-code does not apply\nhint: drop --exit-code"
+        );
     }
     let Some(path) = settings.output.as_deref() else {
         bail!("leaktrap baseline needs -o FILE\nhint: leaktrap baseline -o .leaktrap-baseline.json");

@@ -104,7 +104,9 @@ pub fn render(findings: &[Finding], rules: &RuleSet) -> Vec<u8> {
                 properties["date"] = json!(f.date);
                 properties["message"] = json!(f.message);
                 properties["also_at"] = json!(f.also_at);
-                properties["present_at_tip"] = json!(f.present_at_tip);
+                if let Some(present) = f.present_at_tip {
+                    properties["present_at_tip"] = json!(present);
+                }
             }
             json!({
                 "ruleId": f.rule_id,

@@ -55,14 +55,14 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
             );
         }
         if let Some(commit) = &f.commit {
+            let tip = match f.present_at_tip {
+                Some(true) => format!("{} ", "STILL PRESENT at a branch tip;".red().bold()),
+                Some(false) => "gone from every branch tip; ".to_string(),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "    {} commit {} by {} <{}> on {}: {}",
-                match f.present_at_tip {
-                    Some(true) => "STILL PRESENT at a branch tip;".red().bold(),
-                    Some(false) => "gone from every branch tip;".normal(),
-                    None => "".normal(),
-                },
+                "    {tip}commit {} by {} <{}> on {}: {}",
                 commit.get(..12).unwrap_or(commit).yellow(),
                 escape_control(f.author.as_deref().unwrap_or("")),
                 escape_control(f.email.as_deref().unwrap_or("")),

@@ -166,7 +166,7 @@ pub fn scan(
     };
     let found = first_appearances(repo, found, &jobs, &boundary_paths);
     let mut findings = attach_provenance(pipeline, repo, found, &jobs, commits);
-    mark_present_at_tips(repo, &mut findings);
+    mark_present_at_tips(repo, packs.as_ref(), &mut findings);
     pipeline.keep(findings);
     Ok(coverage)
 }
@@ -695,7 +695,7 @@ fn first_appearances(
 /// Sets `present_at_tip`: whether the file (at the finding's path or one of its `also_at`
 /// paths) still holds the secret at the tip of some branch, local or remote-tracking, or HEAD.
 /// A path rule's finding is present while the file is.
-fn mark_present_at_tips(repo: &Repository, findings: &mut [Finding]) {
+fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: &mut [Finding]) {
     if findings.is_empty() {
         return;
     }
@@ -713,7 +713,7 @@ fn mark_present_at_tips(repo: &Repository, findings: &mut [Finding]) {
             trees.push(tree);
         }
     }
-    let mut contents: HashMap<Oid, Option<Vec<u8>>> = HashMap::new();
+    let mut holds: HashMap<(Oid, Vec<u8>), bool> = HashMap::new();
     for finding in findings.iter_mut() {
         let paths = std::iter::once(&finding.path).chain(finding.also_at.iter().flatten());
         let mut present = false;
@@ -722,23 +722,49 @@ fn mark_present_at_tips(repo: &Repository, findings: &mut [Finding]) {
                 let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
                     continue;
                 };
-                if finding.raw_secret.is_empty() {
-                    present = true;
-                    break 'search;
-                }
-                let content = contents
-                    .entry(entry.id())
-                    .or_insert_with(|| repo.find_blob(entry.id()).ok().map(|b| b.content().to_vec()));
-                if content
-                    .as_deref()
-                    .is_some_and(|bytes| memchr::memmem::find(bytes, &finding.raw_secret).is_some())
-                {
+                let secret = &finding.raw_secret;
+                let held = *holds
+                    .entry((entry.id(), secret.clone()))
+                    .or_insert_with(|| secret.is_empty() || blob_holds(repo, packs, entry.id(), secret));
+                if held {
                     present = true;
                     break 'search;
                 }
             }
         }
         finding.present_at_tip = Some(present);
+    }
+}
+
+/// Whether a blob holds `needle`, read a piece at a time when it is too large to hold.
+fn blob_holds(repo: &Repository, packs: Option<&PackStore>, oid: Oid, needle: &[u8]) -> bool {
+    use std::io::Read;
+
+    use crate::git::object::{BlobLimits, BoundedBlob, read_blob};
+    let limits = BlobLimits {
+        skip_over: None,
+        hold_up_to: crate::pipeline::HOLD_WHOLE,
+    };
+    let mut reader = packs.map(|store| PackReader::new(store, 0));
+    match read_blob(repo, reader.as_mut(), oid, limits) {
+        Ok(BoundedBlob::Within(blob)) => memchr::memmem::find(blob.content(), needle).is_some(),
+        Ok(BoundedBlob::Streamed(mut reader)) => {
+            let finder = memchr::memmem::Finder::new(needle);
+            let mut window = Vec::with_capacity((1 << 20) + needle.len());
+            loop {
+                match (&mut reader).take(1 << 20).read_to_end(&mut window) {
+                    Ok(0) | Err(_) => return false,
+                    Ok(_) => {}
+                }
+                if finder.find(&window).is_some() {
+                    return true;
+                }
+                // Keep the tail a match could start in.
+                let tail = needle.len().saturating_sub(1).min(window.len());
+                window.drain(..window.len() - tail);
+            }
+        }
+        Ok(BoundedBlob::TooLarge(_)) | Err(_) => false,
     }
 }
 

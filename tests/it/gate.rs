@@ -423,7 +423,10 @@ fn config_errors_give_file_line_and_column_once_what_is_wrong_and_the_fix() {
         out.stderr
     };
     let commits = check("commits.yaml", "version: 1\nallowlist:\n  commits: [9f1c2ab, zzzz]\n");
-    assert!(commits.contains("commits.yaml: line 3: allowlist.commits[1]: 'zzzz' is not a commit id"), "{commits}");
+    assert!(
+        commits.contains("commits.yaml: line 3: allowlist.commits[1]: 'zzzz' is not a commit id"),
+        "{commits}"
+    );
     assert!(commits.contains("4 to 40 hexadecimal digits"), "{commits}");
     let short = check("short.yaml", "version: 1\nallowlist:\n  commits: [abc]\n");
     assert!(short.contains("'abc' is not a commit id"), "{short}");
@@ -434,22 +437,88 @@ fn config_errors_give_file_line_and_column_once_what_is_wrong_and_the_fix() {
     );
     assert!(severity.contains("severity.yaml: line 5 column 15: "), "{severity}");
     assert_eq!(severity.matches("line 5").count(), 1, "the location once: {severity}");
-    assert!(severity.contains("`critical`") && !severity.contains("known keys"), "{severity}");
+    assert!(
+        severity.contains("`critical`") && !severity.contains("known keys"),
+        "{severity}"
+    );
 
     let syntax = check("syntax.yaml", "version: 1\nallowlist:\n  paths: [a\n");
     assert!(syntax.contains("syntax.yaml: line 4 column 1: "), "{syntax}");
     assert_eq!(syntax.matches("line 4 column 1").count(), 1, "{syntax}");
-    assert!(syntax.contains("YAML syntax error") && !syntax.contains("known keys"), "{syntax}");
+    assert!(
+        syntax.contains("YAML syntax error") && !syntax.contains("known keys"),
+        "{syntax}"
+    );
 
     let regex = check(
         "regex.yaml",
         "version: 1\nrules:\n  - id: mine\n    name: Mine\n    severity: high\n    keywords: [mine]\n    regex: 'mine_(['\n",
     );
     assert!(regex.contains("regex.yaml: line 7: rules[0]: rule 'mine'"), "{regex}");
-    let allow = check("allow.yaml", "version: 1\nallowlist:\n  regexes:\n    - '^ok'\n    - 'bad(['\n");
+    let allow = check(
+        "allow.yaml",
+        "version: 1\nallowlist:\n  regexes:\n    - '^ok'\n    - 'bad(['\n",
+    );
     assert!(allow.contains("allow.yaml: line 5: allowlist.regexes[1]: "), "{allow}");
 
     let key = check("key.yaml", "version: 1\nallowlst:\n  paths: []\n");
-    assert!(key.contains("key.yaml: line 2 column 1: unknown field `allowlst`"), "{key}");
+    assert!(
+        key.contains("key.yaml: line 2 column 1: unknown field `allowlst`"),
+        "{key}"
+    );
     assert!(key.contains("hint: fix the key's spelling"), "{key}");
+}
+
+#[test]
+fn verbose_names_the_entry_that_suppressed_each_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_init(repo);
+    write(
+        repo,
+        ".leaktrap.yaml",
+        "version: 1\nallowlist:\n  paths: ['fixtures/**']\n  stopwords: [zzfakezz]\n",
+    );
+    write(repo, "fixtures/t.py", format!("T = \"{}\"\n", tokens::github_pat(61)));
+    write(
+        repo,
+        "inline.py",
+        format!("T = \"{}\"  # leaktrap:allow\n", tokens::github_pat(62)),
+    );
+    write(repo, "old.py", format!("T = \"{}\"\n", tokens::github_pat(63)));
+    commit_all(repo, "first");
+    let out = run(repo, &["scan", "-v"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("fixtures/t.py:1: github-pat suppressed by the config's allowlist path entry 'fixtures/**'"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("inline.py:1: github-pat suppressed by an inline 'leaktrap:allow' comment"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(run(repo, &["baseline", "-o", "bl.json"]).code, 0);
+    let out = run(repo, &["scan", "-v", "--baseline", "bl.json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("old.py:1: github-pat suppressed by baseline entry "),
+        "{}",
+        out.stderr
+    );
+    // --staged: a secret already in HEAD, in a file the commit edits.
+    write(repo, "old.py", format!("T = \"{}\"\nX = 1\n", tokens::github_pat(63)));
+    git(repo, &["add", "old.py"]);
+    let out = run(repo, &["scan", "--staged", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("old.py:1: github-pat suppressed by not being added by this change (already in HEAD)"),
+        "{}",
+        out.stderr
+    );
 }
