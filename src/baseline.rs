@@ -47,7 +47,7 @@ impl BaselineFile {
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule_id: f.rule_id.clone(),
-                path: f.path.clone(),
+                path: f.root_path.clone().unwrap_or_else(|| f.path.clone()),
                 secret_id: Some(secret_id(&f.rule_id, &f.raw_secret)),
             })
             .collect();

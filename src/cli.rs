@@ -157,7 +157,8 @@ struct ScanArgs {
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "", require_equals = true,
           conflicts_with_all = ["paths", "history", "staged", "stdin"])]
     pre_push: Option<String>,
-    /// Scan every commit reachable from any ref; PATH is the repository (default: here).
+    /// Scan every commit reachable from any ref; each PATH is a repository (default: here), or
+    /// a directory or file inside one, which limits the scan to what is under it.
     #[arg(long)]
     history: bool,
     /// With --history: only commits in B and not in A (`A..B`, any revspec git accepts).
@@ -270,7 +271,7 @@ impl ScanArgs {
             }
         } else if self.history {
             Target::History {
-                path: self.paths.into_iter().next(),
+                paths: self.paths,
                 range: self.range,
                 shard: self.shard,
             }

@@ -123,12 +123,16 @@ impl Filter {
         }
         let list = &self.allowlist;
         if let Some(globs) = &list.paths
-            && let Some(&first) = globs.matches(&origin.path).first()
+            && let Some(&first) = globs.matches(origin.root_path()).first()
         {
             let glob = list.path_globs.get(first).cloned().unwrap_or_default();
             return Some(DropReason::AllowlistPath(glob));
         }
-        if let Some(regex) = list.path_regexes.iter().find(|r| r.is_match(origin.path.as_bytes())) {
+        if let Some(regex) = list
+            .path_regexes
+            .iter()
+            .find(|r| r.is_match(origin.root_path().as_bytes()))
+        {
             return Some(DropReason::AllowlistPath(regex.as_str().to_string()));
         }
         if !rule.is_path_rule()

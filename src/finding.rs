@@ -48,6 +48,10 @@ pub struct Finding {
     /// both reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_rules: Vec<String>,
+    /// The path relative to the scanned root when `path` (shown relative to the current
+    /// directory) differs: what a baseline records. In memory only.
+    #[serde(skip)]
+    pub root_path: Option<String>,
     /// The secret itself, kept in memory only (never serialised) for history's dedup of a
     /// secret carried across file versions.
     #[serde(skip)]
@@ -272,7 +276,7 @@ impl<'a> BlobText<'a> {
             let (end_line, end_column) = self.lines.position(self.text, last);
             (line, column, end_line, end_column + 1, self.line_text(m, show_secrets))
         };
-        let fingerprint = fingerprint(&rule.id, &origin.path, &m.secret);
+        let fingerprint = fingerprint(&rule.id, origin.root_path(), &m.secret);
         let commit = origin.commit.as_deref();
         Finding {
             rule_id: rule.id.clone(),
@@ -302,6 +306,7 @@ impl<'a> BlobText<'a> {
             also_at: commit.map(|_| Vec::new()),
             present_at_tip: None,
             also_rules: Vec::new(),
+            root_path: origin.root_relative.clone(),
             raw_secret: m.secret.clone(),
         }
     }

@@ -20,8 +20,13 @@ pub enum SourceKind {
 /// A blob's provenance.
 #[derive(Debug, Clone)]
 pub struct Origin {
-    /// Relative to the scanned root, `/`-separated; lossy when the name is not UTF-8.
+    /// As the user sees it: for files on disk, relative to the current directory when beneath
+    /// it, else absolute; for git sources, relative to the repository. `/`-separated; lossy when
+    /// the name is not UTF-8.
     pub path: String,
+    /// Relative to the scanned root, when that differs from `path`: what path rules, allowlists
+    /// and fingerprints match, so they do not depend on where the scan was started.
+    pub root_relative: Option<String>,
     pub source: SourceKind,
     pub commit: Option<Arc<CommitInfo>>,
 }
@@ -30,8 +35,14 @@ impl Origin {
     pub fn new(path: String, source: SourceKind) -> Origin {
         Origin {
             path,
+            root_relative: None,
             source,
             commit: None,
         }
+    }
+
+    /// The path relative to the scanned root (see `root_relative`).
+    pub fn root_path(&self) -> &str {
+        self.root_relative.as_deref().unwrap_or(&self.path)
     }
 }

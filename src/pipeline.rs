@@ -32,6 +32,23 @@ impl Stats {
         counter.load(Ordering::Relaxed)
     }
 
+    /// Adds another run's counts to these.
+    pub fn absorb(&self, other: &Stats) {
+        for (mine, theirs) in [
+            (&self.blobs, &other.blobs),
+            (&self.bytes, &other.bytes),
+            (&self.binary, &other.binary),
+            (&self.skipped_large, &other.skipped_large),
+            (&self.suppressed, &other.suppressed),
+            (&self.errors, &other.errors),
+            (&self.warnings, &other.warnings),
+        ] {
+            bump(mine, Stats::get(theirs));
+        }
+        let mut paths = self.large_paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.extend(other.large_paths());
+    }
+
     /// The paths `--max-file-size` kept from being read, sorted, each once.
     pub fn large_paths(&self) -> Vec<String> {
         let mut paths = self.large_paths.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -161,11 +178,11 @@ impl Pipeline {
     pub fn findings_in(&self, bytes: &[u8], origin: &Origin, change: Option<&ChangeScope>) -> Vec<Finding> {
         bump(&self.stats.blobs, 1);
         bump(&self.stats.bytes, bytes.len() as u64);
-        let path_matches = self.scanner.scan_path(&origin.path);
+        let path_matches = self.scanner.scan_path(origin.root_path());
         let mut found = self.path_findings(&path_matches, origin);
         match self
             .scanner
-            .scan_content(bytes, &origin.path, change.map(|c| &c.added_lines))
+            .scan_content(bytes, origin.root_path(), change.map(|c| &c.added_lines))
         {
             Ok(Content::Binary {
                 strings,
@@ -206,7 +223,7 @@ impl Pipeline {
     /// Lines and columns count from the blob's start.
     pub fn findings_in_stream(&self, reader: &mut dyn Read, origin: &Origin) -> std::io::Result<Vec<Finding>> {
         bump(&self.stats.blobs, 1);
-        let path_matches = self.scanner.scan_path(&origin.path);
+        let path_matches = self.scanner.scan_path(origin.root_path());
         let mut found = self.path_findings(&path_matches, origin);
         let mut window: Vec<u8> = Vec::with_capacity(WINDOW);
         let mut binary = None;
@@ -228,9 +245,9 @@ impl Pipeline {
                 next_window_start(&window)
             };
             let scanned = if binary {
-                self.scanner.scan_binary(&window, &origin.path)
+                self.scanner.scan_binary(&window, origin.root_path())
             } else {
-                self.scanner.scan_window(&window, &origin.path)
+                self.scanner.scan_window(&window, origin.root_path())
             };
             match scanned {
                 Ok(Content::Binary {
@@ -302,7 +319,7 @@ impl Pipeline {
                 self.max_file_size.unwrap_or_default()
             ));
         }
-        let matches = self.scanner.scan_path(&origin.path);
+        let matches = self.scanner.scan_path(origin.root_path());
         let found = self.path_findings(&matches, origin);
         self.keep(found);
     }

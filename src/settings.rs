@@ -76,9 +76,10 @@ pub enum Target {
     PrePush {
         remote: Option<String>,
     },
-    /// Commits of a repository (`path`, else the one git would use here), all refs or a range.
+    /// Commits of the repositories at `paths` (none: the one git would use here), all refs or a
+    /// range. A path inside a repository's work tree limits the scan to files under it.
     History {
-        path: Option<PathBuf>,
+        paths: Vec<PathBuf>,
         range: Option<String>,
         shard: Option<Shard>,
     },

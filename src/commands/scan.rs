@@ -124,7 +124,67 @@ fn blocked_message(settings: &ScanSettings, findings: &[Finding]) -> Option<Stri
 }
 
 /// Opens the source, loads the config, runs the pipeline, and collects sorted findings.
+/// `--history A B` scans each repository in turn, with its own config, as one report.
 pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
+    let Target::History { paths, .. } = &settings.target else {
+        return collect_one(settings, started);
+    };
+    if paths.len() < 2 {
+        return collect_one(settings, started);
+    }
+    let mut all: Option<Collected> = None;
+    for path in paths {
+        let one = ScanSettings {
+            target: match &settings.target {
+                Target::History { range, shard, .. } => Target::History {
+                    paths: vec![path.clone()],
+                    range: range.clone(),
+                    shard: *shard,
+                },
+                other => other.clone(),
+            },
+            ..settings.clone()
+        };
+        let mut collected = collect_one(&one, started)?;
+        // Paths are repository-relative: with several repositories, each names its own.
+        let top = git2::Repository::discover(path).map_or_else(|_| path.clone(), |repo| crate::git::root(&repo));
+        let top = top.canonicalize().unwrap_or(top);
+        let repository = crate::source::worktree::shown_path(&top);
+        let repository = repository.trim_end_matches('/');
+        for finding in &mut collected.findings {
+            finding.path = format!("{repository}/{}", finding.path);
+            for also in finding.also_at.iter_mut().flatten() {
+                *also = format!("{repository}/{also}");
+            }
+        }
+        all = Some(match all {
+            None => collected,
+            Some(mut so_far) => {
+                so_far.absorb(collected);
+                so_far
+            }
+        });
+    }
+    Ok(all.expect("two or more repositories were scanned"))
+}
+
+impl Collected {
+    /// Adds another repository's results to these.
+    fn absorb(&mut self, other: Collected) {
+        self.findings.extend(other.findings);
+        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.stats.absorb(&other.stats);
+        if let (Some(mine), Some(theirs)) = (&mut self.coverage, &other.coverage) {
+            mine.commits += theirs.commits;
+            mine.blobs += theirs.blobs;
+            mine.shallow |= theirs.shallow;
+        }
+        // An entry is stale only if no repository matched it.
+        self.stale_baseline.retain(|entry| other.stale_baseline.contains(entry));
+    }
+}
+
+fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
     let source = Source::open(settings)?;
     let config = match source.root() {
         Some(root) => Config::discover(settings.config.as_deref(), &root)?,

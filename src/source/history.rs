@@ -29,6 +29,8 @@ pub struct HistorySettings {
     pub range: Option<String>,
     /// `--pre-push`: the commits a push sends (see `push::pushed_commits`), instead of a range.
     pub pushed: Option<Vec<Start>>,
+    /// Only blobs at this path or under it (repository-relative, `/`-separated).
+    pub limit: Option<String>,
     pub threads: usize,
     /// Scan only this share of the blobs.
     pub shard: Option<crate::settings::Shard>,
@@ -113,6 +115,7 @@ pub fn scan(
         let walk = scope.spawn(move || {
             let mut walker = TreeWalker {
                 shard: settings.shard,
+                limit: settings.limit.clone(),
                 batches,
                 ..TreeWalker::default()
             };
@@ -325,6 +328,8 @@ struct TreeWalker {
     sent: u32,
     /// With `--shard`, only blobs first seen at paths this shard owns are sent.
     shard: Option<crate::settings::Shard>,
+    /// `--history PATH` inside a work tree: blobs elsewhere are not seen at all.
+    limit: Option<String>,
     seen_trees: HashSet<ObjectId, WordHashing>,
     first_sighting: HashMap<ObjectId, usize, WordHashing>,
     /// Blobs present before a `--range`: known, not scanned.
@@ -515,6 +520,14 @@ impl TreeWalker {
         if self.known_blobs.contains(&oid) {
             return;
         }
+        if let Some(limit) = &self.limit {
+            let under = path
+                .strip_prefix(limit.as_bytes())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"/"));
+            if !under {
+                return;
+            }
+        }
         match self.first_sighting.get(&oid) {
             Some(&job) => {
                 let job = &mut self.jobs[job];
@@ -614,9 +627,8 @@ fn scan_blobs(
                             message: String::new(),
                         });
                         let origin = Origin {
-                            path: job.path.clone(),
-                            source: SourceKind::History,
                             commit: Some(commit),
+                            ..Origin::new(job.path.clone(), SourceKind::History)
                         };
                         (
                             job.index,

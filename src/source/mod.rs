@@ -83,20 +83,33 @@ impl Source {
                     settings: HistorySettings {
                         range: None,
                         pushed: Some(pushed),
+                        limit: None,
                         threads: settings.threads,
                         shard: None,
                     },
                 }
             }
-            Target::History { path, range, shard } => Source::History {
-                repo: crate::git::open(path.as_deref())?,
-                settings: HistorySettings {
-                    range: range.clone(),
-                    pushed: None,
-                    threads: settings.threads,
-                    shard: *shard,
-                },
-            },
+            Target::History { paths, range, shard } => {
+                let path = match paths.as_slice() {
+                    [] => None,
+                    [one] => Some(one.as_path()),
+                    _ => {
+                        anyhow::bail!("one repository at a time here; `leaktrap scan --history A B` scans each in turn")
+                    }
+                };
+                let repo = crate::git::open(path)?;
+                let limit = path.and_then(|p| path_limit(&repo, p));
+                Source::History {
+                    repo,
+                    settings: HistorySettings {
+                        range: range.clone(),
+                        pushed: None,
+                        limit,
+                        threads: settings.threads,
+                        shard: *shard,
+                    },
+                }
+            }
         })
     }
 
@@ -156,6 +169,17 @@ impl Source {
         }
         Ok(Scanned::default())
     }
+}
+
+/// For `--history PATH` with PATH inside a repository's work tree: the part of the tree to scan
+/// (like `git log -- PATH`), relative to the top level and `/`-separated; `None` for the top
+/// level itself or a bare repository.
+fn path_limit(repo: &Repository, path: &Path) -> Option<String> {
+    let top = repo.workdir()?.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let inside = path.strip_prefix(&top).ok()?;
+    let limit = inside.to_string_lossy().replace('\\', "/");
+    (!limit.is_empty()).then_some(limit)
 }
 
 fn resolve_root(path: &Path) -> anyhow::Result<ScanRoot> {

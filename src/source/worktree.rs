@@ -46,6 +46,17 @@ pub fn repository_top(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
+/// A path as a person at this terminal can click it, as ripgrep prints it: relative to the
+/// current directory when beneath it, else absolute. `path` is canonical.
+pub fn shown_path(path: &Path) -> String {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().and_then(|d| d.canonicalize()).ok());
+    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(relative) if !relative.as_os_str().is_empty() => relative.to_string_lossy().into_owned(),
+        _ => path.to_string_lossy().into_owned(),
+    }
+}
+
 /// `path` relative to `base`, `/`-separated, lossy for names that are not UTF-8.
 pub fn relative_display(path: &Path, base: &Path) -> String {
     let relative = path.strip_prefix(base).unwrap_or(path);
@@ -78,7 +89,7 @@ pub fn scan(pipeline: &Pipeline, root: &ScanRoot, settings: &WalkSettings) {
                     Some(t) if t.is_file() => scan_file(pipeline, entry.path(), &root.base, entry.depth() == 0),
                     Some(t) if !t.is_dir() && pipeline.verbose => pipeline.note(&format!(
                         "{}: skipped, {}",
-                        relative_display(entry.path(), &root.base),
+                        shown_path(entry.path()),
                         if t.is_symlink() {
                             "a symbolic link (links are never followed)"
                         } else {
@@ -105,7 +116,12 @@ fn walk_error(pipeline: &Pipeline, error: &ignore::Error) {
 /// over `--max-file-size`. `is_root`: the user named this path, so a symbolic link there is
 /// followed (as ripgrep does); inside a walk it never is.
 fn scan_file(pipeline: &Pipeline, path: &Path, base: &Path, is_root: bool) {
-    let origin = Origin::new(relative_display(path, base), SourceKind::Worktree);
+    let relative = relative_display(path, base);
+    let shown = shown_path(path);
+    let mut origin = Origin::new(shown, SourceKind::Worktree);
+    if origin.path != relative {
+        origin.root_relative = Some(relative);
+    }
     let result = match open_regular(path, is_root) {
         Ok(Some((_, size))) if pipeline.over_limit(size) => {
             pipeline.skip_too_large(&origin, size);

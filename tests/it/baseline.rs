@@ -34,9 +34,10 @@ fn baseline_round_trip_survives_moved_lines_and_catches_new_secrets() {
         &["scan", "src", "--baseline", "baseline.json", "--format", "json"],
     );
     assert_eq!(out.code, 1);
+    // Shown from the current directory; recorded in the baseline relative to the scanned PATH.
     assert_eq!(
         out.locations(),
-        vec![("app.py".to_string(), 4, "github-pat".to_string())]
+        vec![("src/app.py".to_string(), 4, "github-pat".to_string())]
     );
 
     // The accepted secret removed: its entry is stale, reported with --verbose.

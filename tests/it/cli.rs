@@ -220,7 +220,7 @@ fn gitignored_files_and_git_dir_are_skipped_hidden_files_are_not() {
 }
 
 #[test]
-fn paths_are_relative_to_the_repository_top_level() {
+fn paths_are_shown_from_the_current_directory_and_matched_from_the_top_level() {
     let dir = tempfile::tempdir().unwrap();
     git_init(dir.path());
     write(
@@ -229,7 +229,15 @@ fn paths_are_relative_to_the_repository_top_level() {
         format!("T = \"{}\"\n", tokens::github_pat(15)),
     );
     let out = run(&dir.path().join("src"), &["scan", "deep", "--format", "json"]);
-    assert_eq!(out.locations()[0].0, "src/deep/conf.py");
+    assert_eq!(out.locations()[0].0, "deep/conf.py");
+    // The config's allowlist is relative to the top level, wherever the scan starts.
+    write(
+        dir.path(),
+        ".leaktrap.yaml",
+        "version: 1\nallowlist:\n  paths: ['src/deep/**']\n",
+    );
+    let out = run(&dir.path().join("src"), &["scan", "deep", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
 }
 
 #[test]

@@ -522,3 +522,76 @@ fn verbose_names_the_entry_that_suppressed_each_finding() {
         out.stderr
     );
 }
+
+#[test]
+fn paths_are_relative_to_the_current_directory_or_absolute_and_never_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().canonicalize().unwrap();
+    for name in ["a", "b"] {
+        write(
+            &top,
+            &format!("{name}/config.py"),
+            format!("TOKEN = \"{}\"\n", tokens::github_pat(71)),
+        );
+    }
+    let out = run(&top, &["scan", "a", "b", "--format", "json"]);
+    let paths: Vec<String> = out
+        .json()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["a/config.py", "b/config.py"]);
+    // From inside a, b is outside the current directory: absolute.
+    let out = run(&top.join("a"), &["scan", ".", "../b"]);
+    assert!(out.stdout.contains("config.py:1:10: github-pat"), "{}", out.stdout);
+    let outside = format!("{}/b/config.py:1:10", top.display());
+    assert!(out.stdout.contains(&outside), "{}", out.stdout);
+    // A file outside any repository keeps its directory.
+    let out = run(&top, &["scan", "b/config.py"]);
+    assert!(out.stdout.starts_with("b/config.py:1:10"), "{}", out.stdout);
+}
+
+#[test]
+fn history_scans_every_repository_given_and_a_path_inside_one_limits_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    for name in ["one", "two"] {
+        let repo = top.join(name);
+        std::fs::create_dir(&repo).unwrap();
+        git_init(&repo);
+        write(&repo, "config.py", format!("TOKEN = \"{}\"\n", tokens::github_pat(81)));
+        write(
+            &repo,
+            "sub/deploy.py",
+            format!("KEY = \"{}\"\n", tokens::github_pat(82)),
+        );
+        commit_all(&repo, "secrets");
+    }
+    let out = run(top, &["scan", "--history", "one", "two", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mut paths: Vec<String> = out
+        .json()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "one/config.py",
+            "one/sub/deploy.py",
+            "two/config.py",
+            "two/sub/deploy.py"
+        ]
+    );
+    assert!(out.stderr.contains("scanned 2 commits"), "{}", out.stderr);
+    // A directory inside a repository is a path limit, like `git log -- sub`.
+    let out = run(top, &["scan", "--history", "one/sub", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let paths: Vec<String> = out
+        .json()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["sub/deploy.py"]);
+}
