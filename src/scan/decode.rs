@@ -1,7 +1,8 @@
-//! Encoded secrets: runs that look like base64 or percent-encoding (found by shape, not by
-//! keywords) are decoded and scanned again, in place on their line, so that a Kubernetes
-//! Secret's `password: czNjcjN0…` reads as `password: s3cr3t…` to the rules. Findings keep the
-//! encoded run's location.
+//! Encoded secrets: runs that look like base64, hex, percent-encoding, `\uXXXX`/`\xXX` escapes
+//! or HTML character references (found by shape, not by keywords) are decoded and scanned
+//! again, in place on their line, so that a Kubernetes Secret's `password: czNjcjN0…` reads as
+//! `password: s3cr3t…` to the rules, and a bundle's `"\u0067\u0068\u0070_…"` as `"ghp_…"`.
+//! Findings keep the encoded run's location.
 
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
@@ -12,6 +13,9 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 const MIN_BASE64_RUN: usize = 16;
 /// Longest run decoded; longer ones are embedded files (images, fonts), not credentials.
 const MAX_BASE64_RUN: usize = 16 * 1024;
+/// Shortest hex run worth decoding: 16 bytes. Shorter runs are ids and colours; a hash is
+/// longer, but decodes to bytes that are not text and is dropped.
+const MIN_HEX_RUN: usize = 32;
 /// How many nested encodings are undone (base64 of base64 of a token).
 pub const MAX_DEPTH: usize = 2;
 
@@ -19,14 +23,22 @@ pub const MAX_DEPTH: usize = 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoder {
     Base64,
+    Hex,
     Percent,
+    /// `\uXXXX` and `\xXX`, as JSON, JavaScript, Python and C write them.
+    Escape,
+    /// HTML character references: `&#103;`, `&#x67;`, `&amp;`.
+    Html,
 }
 
 impl Decoder {
     pub fn name(self) -> &'static str {
         match self {
             Decoder::Base64 => "base64",
+            Decoder::Hex => "hex",
             Decoder::Percent => "percent",
+            Decoder::Escape => "escape",
+            Decoder::Html => "html",
         }
     }
 }
@@ -118,6 +130,16 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         if !(MIN_BASE64_RUN..=MAX_BASE64_RUN).contains(&run_len) {
             continue;
         }
+        let run = &text[start..i];
+        if run_len >= MIN_HEX_RUN
+            && run_len % 2 == 0
+            && run.iter().all(u8::is_ascii_hexdigit)
+            && let Some(decoded) = decode_hex(run)
+            && printable(&decoded)
+        {
+            runs.push(in_line(text, start, i, decoded, Decoder::Hex));
+            continue;
+        }
         let has = |class: u8| shape & class != 0;
         // A base64 run mixes cases and digits; identifiers and words do not.
         let shaped = (has(UPPER) && has(LOWER) && (has(DIGIT) || run_len >= 24) && !has(UNDERSCORE)) || has(PLUS);
@@ -135,18 +157,30 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         }
         scanned_to = end;
     }
-    for at in memchr::memchr_iter(b'%', text) {
-        if runs
-            .last()
-            .is_some_and(|r: &DecodedRun| r.decoder == Decoder::Percent && at < r.end)
-        {
-            continue;
-        }
-        if let Some(run) = percent_run(text, at) {
-            runs.push(run);
+    for (decoder, marker) in [
+        (Decoder::Percent, b'%'),
+        (Decoder::Escape, b'\\'),
+        (Decoder::Html, b'&'),
+    ] {
+        for at in memchr::memchr_iter(marker, text) {
+            if runs
+                .last()
+                .is_some_and(|r: &DecodedRun| r.decoder == decoder && at < r.end)
+            {
+                continue;
+            }
+            if let Some(run) = escaped_run(text, at, decoder) {
+                runs.push(run);
+            }
         }
     }
     runs
+}
+
+fn decode_hex(run: &[u8]) -> Option<Vec<u8>> {
+    run.chunks_exact(2)
+        .map(|pair| Some(hex(pair.first())? * 16 + hex(pair.get(1))?))
+        .collect()
 }
 
 /// The first position at or after `from` where a run of at least `MIN_BASE64_RUN`
@@ -241,45 +275,151 @@ fn reserved_escape(text: &[u8], at: usize) -> bool {
     }
 }
 
-/// A run of text with at least two `%XX` escapes, decoded.
-fn percent_run(text: &[u8], at: usize) -> Option<DecodedRun> {
-    if !reserved_escape(text, at) {
+/// What one escape at the start of `bytes` stands for, how many bytes it takes, and whether it
+/// counts as evidence of the encoding (a `\n` or `&amp;` alone is ordinary text).
+struct Escape {
+    decoded: Vec<u8>,
+    len: usize,
+    telling: bool,
+}
+
+fn escape_at(decoder: Decoder, bytes: &[u8]) -> Option<Escape> {
+    let hex_digits = |from: usize, count: usize| -> Option<u32> {
+        let digits = bytes.get(from..from + count)?;
+        digits
+            .iter()
+            .try_fold(0u32, |n, &b| Some(n * 16 + u32::from(hex(Some(&b))?)))
+    };
+    let char_bytes = |c: char| c.to_string().into_bytes();
+    match (decoder, bytes) {
+        (Decoder::Percent, [b'%', ..]) => Some(Escape {
+            decoded: vec![hex_digits(1, 2)? as u8],
+            len: 3,
+            telling: true,
+        }),
+        (Decoder::Escape, [b'\\', b'u', ..]) => {
+            let unit = hex_digits(2, 4)?;
+            if (0xD800..0xDC00).contains(&unit)
+                && bytes.get(6..8) == Some(b"\\u")
+                && let Some(low) = hex_digits(8, 4).filter(|l| (0xDC00..0xE000).contains(l))
+            {
+                let c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?;
+                return Some(Escape {
+                    decoded: char_bytes(c),
+                    len: 12,
+                    telling: true,
+                });
+            }
+            Some(Escape {
+                decoded: char_bytes(char::from_u32(unit)?),
+                len: 6,
+                telling: true,
+            })
+        }
+        (Decoder::Escape, [b'\\', b'x', ..]) => Some(Escape {
+            decoded: vec![hex_digits(2, 2)? as u8],
+            len: 4,
+            telling: true,
+        }),
+        (Decoder::Escape, [b'\\', other, ..]) => {
+            let decoded = match other {
+                b'n' => b'\n',
+                b't' => b'\t',
+                b'r' => b'\r',
+                b'"' | b'\'' | b'\\' | b'/' => *other,
+                _ => return None,
+            };
+            Some(Escape {
+                decoded: vec![decoded],
+                len: 2,
+                telling: false,
+            })
+        }
+        (Decoder::Html, [b'&', b'#', b'x' | b'X', ..]) => {
+            let digits = bytes[3..].iter().take(6).take_while(|b| b.is_ascii_hexdigit()).count();
+            (digits > 0 && bytes.get(3 + digits) == Some(&b';')).then_some(())?;
+            Some(Escape {
+                decoded: char_bytes(char::from_u32(hex_digits(3, digits)?)?),
+                len: 4 + digits,
+                telling: true,
+            })
+        }
+        (Decoder::Html, [b'&', b'#', ..]) => {
+            let digits = bytes[2..].iter().take(7).take_while(|b| b.is_ascii_digit()).count();
+            (digits > 0 && bytes.get(2 + digits) == Some(&b';')).then_some(())?;
+            let number: u32 = std::str::from_utf8(&bytes[2..2 + digits]).ok()?.parse().ok()?;
+            Some(Escape {
+                decoded: char_bytes(char::from_u32(number)?),
+                len: 3 + digits,
+                telling: true,
+            })
+        }
+        (Decoder::Html, [b'&', ..]) => {
+            const NAMED: [(&[u8], u8); 5] = [
+                (b"amp;", b'&'),
+                (b"lt;", b'<'),
+                (b"gt;", b'>'),
+                (b"quot;", b'"'),
+                (b"apos;", b'\''),
+            ];
+            let (name, decoded) = NAMED.iter().find(|(name, _)| bytes[1..].starts_with(name))?;
+            Some(Escape {
+                decoded: vec![*decoded],
+                len: 1 + name.len(),
+                telling: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The run of text around an escape at `at` (up to whitespace or a quote, or a tag for HTML),
+/// decoded, when it holds at least two escapes that tell the encoding (one, for an HTML numeric
+/// reference) and decodes to printable single-line text.
+fn escaped_run(text: &[u8], at: usize, decoder: Decoder) -> Option<DecodedRun> {
+    // Runs start only at an escape that tells the encoding: C's many `\n`s cost one look each.
+    let first = escape_at(decoder, &text[at..]).filter(|e| e.telling)?;
+    if decoder == Decoder::Percent && !reserved_escape(text, at) {
         return None;
     }
+    let stops: &[u8] = match decoder {
+        Decoder::Html => b"\"'`<>",
+        _ => b"\"'`",
+    };
     let line_end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
     let mut start = at;
-    while start > 0 && !text[start - 1].is_ascii_whitespace() && !b"\"'`".contains(&text[start - 1]) {
+    while start > 0 && !text[start - 1].is_ascii_whitespace() && !stops.contains(&text[start - 1]) {
         start -= 1;
     }
-    let mut end = at;
-    while end < line_end && !text[end].is_ascii_whitespace() && !b"\"'`".contains(&text[end]) {
+    let mut end = at + first.len;
+    while end < line_end && !text[end].is_ascii_whitespace() && !stops.contains(&text[end]) {
         end += 1;
     }
     let run = &text[start..end];
-    let escapes = run
-        .windows(3)
-        .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
-        .count();
-    if escapes < 2 {
-        return None;
-    }
     let mut decoded = Vec::with_capacity(run.len());
+    let mut telling = 0;
     let mut i = 0;
     while i < run.len() {
-        if run[i] == b'%'
-            && let (Some(h), Some(l)) = (hex(run.get(i + 1)), hex(run.get(i + 2)))
-        {
-            decoded.push(h * 16 + l);
-            i += 3;
-            continue;
+        match escape_at(decoder, &run[i..]) {
+            Some(escape) => {
+                decoded.extend_from_slice(&escape.decoded);
+                telling += usize::from(escape.telling);
+                i += escape.len;
+            }
+            None => {
+                decoded.push(run[i]);
+                i += 1;
+            }
         }
-        decoded.push(run[i]);
-        i += 1;
     }
-    if !printable(&decoded) || decoded.contains(&b'\n') {
+    let enough = match decoder {
+        Decoder::Html => telling >= 1,
+        _ => telling >= 2,
+    };
+    if !enough || !printable(&decoded) || decoded.contains(&b'\n') {
         return None;
     }
-    Some(in_line(text, start, end, decoded, Decoder::Percent))
+    Some(in_line(text, start, end, decoded, decoder))
 }
 
 fn hex(b: Option<&u8>) -> Option<u8> {
@@ -382,6 +522,44 @@ mod tests {
             let expected = u64::from(CLASS[byte as usize] != 0) << 37;
             assert_eq!(alphabet_mask(&block), expected, "byte {byte:#x}");
         }
+    }
+
+    fn decoded(text: &[u8]) -> Vec<(Decoder, String)> {
+        decoded_runs(text)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.decoder,
+                    String::from_utf8_lossy(&r.text[r.decoded_start..r.decoded_end]).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hex_escapes_and_html_references_are_decoded() {
+        let hex: String = "token=s3cr3t-value!".bytes().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            decoded(format!("x = {hex}\n").as_bytes()),
+            [(Decoder::Hex, "token=s3cr3t-value!".into())]
+        );
+        // A hash is hex too, but not text.
+        assert!(decoded(b"sha = 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n").is_empty());
+        assert_eq!(
+            decoded(br#"{"k": "\u0067\u0068p_abc\x2Fdef"}"#),
+            [(Decoder::Escape, "ghp_abc/def".into())]
+        );
+        // A surrogate pair is one character (not ASCII, so not a run worth scanning).
+        let pair = escape_at(Decoder::Escape, br"\ud83d\ude00").unwrap();
+        assert_eq!((pair.decoded, pair.len), ("\u{1F600}".as_bytes().to_vec(), 12));
+        // One escape, or only ordinary ones, is ordinary text.
+        assert!(decoded(br#"printf("a\n\tb\x41")"#).is_empty());
+        assert_eq!(
+            decoded(b"<p>&#103;&#x68;p_x&amp;y</p>"),
+            [(Decoder::Html, "ghp_x&y".into())]
+        );
+        assert!(decoded(b"<p>Tom &amp; Jerry</p>").is_empty());
+        assert!(decoded(b"&#99999999;&#xZZ;").is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod baseline;
 mod cli;
 mod common;
+mod encodings;
 mod gate;
 mod git;
 mod layout;
