@@ -157,21 +157,24 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         }
         scanned_to = end;
     }
-    for (decoder, marker) in [
-        (Decoder::Percent, b'%'),
-        (Decoder::Escape, b'\\'),
-        (Decoder::Html, b'&'),
-    ] {
-        for at in memchr::memchr_iter(marker, text) {
-            if runs
-                .last()
-                .is_some_and(|r: &DecodedRun| r.decoder == decoder && at < r.end)
-            {
-                continue;
-            }
-            if let Some(run) = escaped_run(text, at, decoder) {
-                runs.push(run);
-            }
+    // A run starts only at an escape that tells its encoding: `%` and a hex digit, `\u` or
+    // `\x`, `&#`. One pass finds the three markers; the byte after each rules most out, so C's
+    // `\n` and `&&` cost a comparison.
+    let mut covered_to = [0usize; 3];
+    for at in memchr::memchr3_iter(b'%', b'\\', b'&', text) {
+        let next = text.get(at + 1).copied().unwrap_or(0);
+        let (decoder, slot) = match (text[at], next) {
+            (b'%', next) if next.is_ascii_hexdigit() => (Decoder::Percent, 0),
+            (b'\\', b'u' | b'x') => (Decoder::Escape, 1),
+            (b'&', b'#') => (Decoder::Html, 2),
+            _ => continue,
+        };
+        if at < covered_to[slot] {
+            continue;
+        }
+        if let Some(run) = escaped_run(text, at, decoder) {
+            covered_to[slot] = run.end;
+            runs.push(run);
         }
     }
     runs
