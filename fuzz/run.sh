@@ -35,6 +35,7 @@ declare -A default_runs=(
   [baseline_json]=2000000
   [report_merge]=1000000
   [git_objects]=1000000
+  [archive]=300000
 )
 declare -A default_seconds=(
   [scan_bytes]=240
@@ -43,8 +44,9 @@ declare -A default_seconds=(
   [baseline_json]=60
   [report_merge]=90
   [git_objects]=60
+  [archive]=90
 )
-all_targets=(scan_bytes config_yaml rule_yaml baseline_json report_merge git_objects)
+all_targets=(scan_bytes config_yaml rule_yaml baseline_json report_merge git_objects archive)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do

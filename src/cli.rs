@@ -189,6 +189,10 @@ struct ScanArgs {
     /// every file, streaming large ones; or the config's max_file_size).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Open archives (zip, jar, tar, gzip, ...) nested up to this deep and scan their entries;
+    /// 0 searches archives as binary files instead.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    archive_depth: u32,
     /// Worker threads (default: the number of CPUs).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -289,6 +293,7 @@ impl ScanArgs {
             show_secrets: self.show_secrets,
             exit_code: self.exit_code,
             max_file_size: self.max_file_size,
+            archive_depth: self.archive_depth,
             threads: self
                 .threads
                 .filter(|&n| n > 0)

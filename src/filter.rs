@@ -21,6 +21,9 @@ pub struct ChangeScope<'a> {
     /// The old version's bytes: a binary file has no lines, so a secret in it counts as added
     /// when the old version does not hold it.
     pub old: &'a [u8],
+    /// The blob is an entry of a staged archive (`old` is the archive's old version): its
+    /// lines are not diffed, a secret counts as added when no entry of `old` holds it.
+    pub in_archive: bool,
 }
 
 /// The config's global allowlist, compiled.
@@ -97,8 +100,8 @@ impl Filter {
         if let Some(change) = change {
             let added = if rule.is_path_rule() {
                 change.new_path
-            } else if finding.offset.is_some() {
-                memchr::memmem::find(change.old, &finding.raw_secret).is_none()
+            } else if finding.offset.is_some() || change.in_archive {
+                !crate::archive::holds(change.old, &finding.raw_secret)
             } else {
                 change
                     .added_lines
@@ -123,7 +126,9 @@ impl Filter {
         }
         let list = &self.allowlist;
         if let Some(globs) = &list.paths
-            && let Some(&first) = globs.matches(origin.root_path()).first()
+            && let Some(first) = origin
+                .match_paths()
+                .find_map(|path| globs.matches(path).first().copied())
         {
             let glob = list.path_globs.get(first).cloned().unwrap_or_default();
             return Some(DropReason::AllowlistPath(glob));
@@ -131,7 +136,7 @@ impl Filter {
         if let Some(regex) = list
             .path_regexes
             .iter()
-            .find(|r| r.is_match(origin.root_path().as_bytes()))
+            .find(|r| origin.match_paths().any(|path| r.is_match(path.as_bytes())))
         {
             return Some(DropReason::AllowlistPath(regex.as_str().to_string()));
         }

@@ -6,7 +6,7 @@
 //!  staged          every rule's keywords     group, entropy,    inline allow,       jsonl, sarif,
 //!  history         (one pass per blob)       checksum/structure baseline,           junit, csv
 //!  stdin           + decoders                checks, dedup      added lines
-//!     │
+//!     │            archive: an archive's entries go through the same path, `a.zip!entry`
 //!   git            the object store beneath the git sources: repository, objects, trees,
 //!                  packs, commit listing, index file
 //! ```
@@ -18,6 +18,7 @@
 //! else. `docs/architecture.md` says which layer may use which.
 
 pub mod app;
+pub mod archive;
 pub mod baseline;
 pub mod cli;
 pub mod commands;

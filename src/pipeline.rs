@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::archive::{self, Budget};
 use crate::filter::{ChangeScope, Filter};
 use crate::finding::{BlobText, Finding, LineIndex};
 use crate::origin::Origin;
@@ -25,6 +26,11 @@ pub struct Stats {
     pub suppressed: AtomicU64,
     pub errors: AtomicU64,
     pub warnings: AtomicU64,
+    /// Archives opened, and the entries scanned in them (nested ones included).
+    pub archives: AtomicU64,
+    pub archive_entries: AtomicU64,
+    /// Archive parts a bound cut short (`archive::Cut`): counted, named with `--verbose`.
+    pub cut_short: AtomicU64,
 }
 
 impl Stats {
@@ -42,6 +48,9 @@ impl Stats {
             (&self.suppressed, &other.suppressed),
             (&self.errors, &other.errors),
             (&self.warnings, &other.warnings),
+            (&self.archives, &other.archives),
+            (&self.archive_entries, &other.archive_entries),
+            (&self.cut_short, &other.cut_short),
         ] {
             bump(mine, Stats::get(theirs));
         }
@@ -71,6 +80,8 @@ pub struct PipelineOptions {
     pub max_file_size: Option<u64>,
     /// Explain suppressed findings and skipped files on standard error.
     pub verbose: bool,
+    /// How archives are opened (`archive.depth` 0: not at all).
+    pub archives: crate::archive::Limits,
 }
 
 /// A file a path rule names (`.env`) whose content also holds a secret is one finding, not
@@ -119,6 +130,7 @@ pub struct Pipeline {
     pub show_secrets: bool,
     pub max_file_size: Option<u64>,
     pub verbose: bool,
+    pub archives: crate::archive::Limits,
     pub stats: Stats,
     findings: Mutex<Vec<Finding>>,
     stderr: Mutex<()>,
@@ -132,6 +144,7 @@ impl Pipeline {
             show_secrets: options.show_secrets,
             max_file_size: options.max_file_size,
             verbose: options.verbose,
+            archives: options.archives,
             stats: Stats::default(),
             findings: Mutex::new(Vec::new()),
             stderr: Mutex::new(()),
@@ -178,12 +191,32 @@ impl Pipeline {
     pub fn findings_in(&self, bytes: &[u8], origin: &Origin, change: Option<&ChangeScope>) -> Vec<Finding> {
         bump(&self.stats.blobs, 1);
         bump(&self.stats.bytes, bytes.len() as u64);
-        let path_matches = self.scanner.scan_path(origin.root_path());
+        self.findings_at(bytes, origin, change, None, 0)
+    }
+
+    /// `findings_in` for bytes inside `level` archives (0: a file or blob); `budget` is the
+    /// top-level archive's, shared by what it nests. An archive within `--archive-depth` is
+    /// opened and its entries scanned instead of its bytes; one deeper is searched as binary.
+    fn findings_at(
+        &self,
+        bytes: &[u8],
+        origin: &Origin,
+        change: Option<&ChangeScope>,
+        budget: Option<&Budget>,
+        level: u32,
+    ) -> Vec<Finding> {
+        if let Some(format) = archive::Format::of(bytes) {
+            if level < self.archives.depth {
+                return self.archive_findings(bytes, format, origin, change, budget, level);
+            }
+            if level > 0 {
+                self.cut_short(origin, &archive::CutReason::TooDeep(self.archives.depth));
+            }
+        }
+        let path_matches = self.scanner.scan_path(origin.rule_path());
         let mut found = self.path_findings(&path_matches, origin);
-        match self
-            .scanner
-            .scan_content(bytes, origin.root_path(), change.map(|c| &c.added_lines))
-        {
+        let focus = change.filter(|c| !c.in_archive).map(|c| &c.added_lines);
+        match self.scanner.scan_content(bytes, origin.rule_path(), focus) {
             Ok(Content::Binary {
                 strings,
                 matches,
@@ -215,6 +248,69 @@ impl Pipeline {
         found
     }
 
+    /// Scans each entry of an archive as a file of its own (`archive.zip!entry`), nested
+    /// archives to `--archive-depth`; path rules also see the archive's own name. In a staged
+    /// change, an entry's secret counts as added when the archive's old version holds it in no
+    /// entry, and an entry's name when the old version had no such entry.
+    fn archive_findings(
+        &self,
+        bytes: &[u8],
+        format: archive::Format,
+        origin: &Origin,
+        change: Option<&ChangeScope>,
+        budget: Option<&Budget>,
+        level: u32,
+    ) -> Vec<Finding> {
+        bump(&self.stats.archives, 1);
+        let own_budget;
+        let budget = match budget {
+            Some(budget) => budget,
+            None => {
+                own_budget = Budget::new(&self.archives);
+                &own_budget
+            }
+        };
+        let path_matches = self.scanner.scan_path(origin.rule_path());
+        let mut found = self.path_findings(&path_matches, origin);
+        let old_entries = change.map(|c| archive::entry_names(c.old));
+        let cuts = archive::open(
+            bytes,
+            format,
+            origin.rule_path(),
+            &self.archives,
+            budget,
+            &mut |name, content| {
+                bump(&self.stats.archive_entries, 1);
+                let entry = origin.entry(name);
+                let entry_change = change.map(|c| ChangeScope {
+                    added_lines: Default::default(),
+                    new_path: c.new_path || old_entries.as_ref().is_some_and(|old| !old.contains(name)),
+                    old: c.old,
+                    in_archive: true,
+                });
+                found.extend(self.findings_at(content, &entry, entry_change.as_ref(), Some(budget), level + 1));
+                archive::Flow::More
+            },
+        );
+        for cut in cuts {
+            let at = if cut.entry.is_empty() {
+                origin.clone()
+            } else {
+                origin.entry(&cut.entry)
+            };
+            self.cut_short(&at, &cut.reason);
+        }
+        found
+    }
+
+    /// Part of an archive a bound cut short: counted for the summary, named with `--verbose`.
+    fn cut_short(&self, origin: &Origin, reason: &archive::CutReason) {
+        bump(&self.stats.cut_short, 1);
+        if self.verbose {
+            self.note(&format!("{}: cut short: {}", origin.path, reason.describe()));
+        }
+    }
+
     /// Scans a blob too large to hold (over `HOLD_WHOLE`) a window at a time, each window
     /// overlapping the next by `WINDOW_OVERLAP`, so memory stays bounded by the window whatever
     /// the size. A match is kept by the window it starts in, before the next window's start, so
@@ -223,7 +319,7 @@ impl Pipeline {
     /// Lines and columns count from the blob's start.
     pub fn findings_in_stream(&self, reader: &mut dyn Read, origin: &Origin) -> std::io::Result<Vec<Finding>> {
         bump(&self.stats.blobs, 1);
-        let path_matches = self.scanner.scan_path(origin.root_path());
+        let path_matches = self.scanner.scan_path(origin.rule_path());
         let mut found = self.path_findings(&path_matches, origin);
         let mut window: Vec<u8> = Vec::with_capacity(WINDOW);
         let mut binary = None;
@@ -235,6 +331,9 @@ impl Pipeline {
             reader.take((WINDOW - had) as u64).read_to_end(&mut window)?;
             bump(&self.stats.bytes, (window.len() - had) as u64);
             let at_end = window.len() < WINDOW;
+            if offset == 0 && self.archives.depth > 0 && archive::Format::of(&window).is_some() {
+                self.cut_short(origin, &archive::CutReason::TooLargeToOpen);
+            }
             let binary = *binary.get_or_insert_with(|| {
                 bump(&self.stats.binary, u64::from(crate::scan::is_binary(&window)));
                 crate::scan::is_binary(&window)
@@ -245,9 +344,9 @@ impl Pipeline {
                 next_window_start(&window)
             };
             let scanned = if binary {
-                self.scanner.scan_binary(&window, origin.root_path())
+                self.scanner.scan_binary(&window, origin.rule_path())
             } else {
-                self.scanner.scan_window(&window, origin.root_path())
+                self.scanner.scan_window(&window, origin.rule_path())
             };
             match scanned {
                 Ok(Content::Binary {
@@ -319,7 +418,7 @@ impl Pipeline {
                 self.max_file_size.unwrap_or_default()
             ));
         }
-        let matches = self.scanner.scan_path(origin.root_path());
+        let matches = self.scanner.scan_path(origin.rule_path());
         let found = self.path_findings(&matches, origin);
         self.keep(found);
     }

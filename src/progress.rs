@@ -57,6 +57,22 @@ pub fn summary(stats: &Stats, coverage: Option<&Coverage>, findings: usize, star
     if binary > 0 {
         line.push_str(&format!(", {binary} binary (printable strings searched)"));
     }
+    let archives = Stats::get(&stats.archives);
+    if archives > 0 {
+        let entries = Stats::get(&stats.archive_entries);
+        line.push_str(&format!(
+            ", {archives} archive{} opened ({entries} entr{})",
+            plural(archives),
+            if entries == 1 { "y" } else { "ies" }
+        ));
+    }
+    let cut = Stats::get(&stats.cut_short);
+    if cut > 0 {
+        line.push_str(&format!(
+            ", {cut} archive part{} cut short (-v names them)",
+            plural(cut)
+        ));
+    }
     if large > 0 {
         line.push_str(&format!(", {large} NOT SCANNED (over --max-file-size)"));
     }

@@ -139,6 +139,8 @@ pub struct ScanSettings {
     pub show_secrets: bool,
     pub exit_code: u8,
     pub max_file_size: Option<u64>,
+    /// `--archive-depth`: how deep nested archives are opened; 0 opens none.
+    pub archive_depth: u32,
     pub threads: usize,
     pub color: ColorChoice,
     pub inline_allow: bool,

@@ -215,6 +215,11 @@ fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             show_secrets: settings.show_secrets,
             max_file_size,
             verbose: settings.verbose,
+            archives: crate::archive::Limits {
+                depth: settings.archive_depth,
+                entry_bytes: max_file_size.unwrap_or(u64::MAX).min(crate::pipeline::HOLD_WHOLE),
+                ..crate::archive::Limits::default()
+            },
         },
     );
     let progress = Progress::default();

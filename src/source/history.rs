@@ -676,7 +676,7 @@ fn first_appearances(
             let carried_into_range = !finding.raw_secret.is_empty()
                 && before_range
                     .iter()
-                    .any(|old| memchr::memmem::find(old, &finding.raw_secret).is_some());
+                    .any(|old| crate::archive::holds(old, &finding.raw_secret));
             if carried_into_range {
                 continue;
             }
@@ -731,7 +731,12 @@ fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: 
         let mut present = false;
         'search: for path in paths {
             for tree in &trees {
-                let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
+                // An archive entry (`a.zip!x`) is looked for in the archive.
+                let file = tree.get_path(std::path::Path::new(path)).ok().or_else(|| {
+                    path.match_indices('!')
+                        .find_map(|(at, _)| tree.get_path(std::path::Path::new(&path[..at])).ok())
+                });
+                let Some(entry) = file else {
                     continue;
                 };
                 let secret = &finding.raw_secret;
@@ -748,7 +753,8 @@ fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: 
     }
 }
 
-/// Whether a blob holds `needle`, read a piece at a time when it is too large to hold.
+/// Whether a blob holds `needle` (an archive: in one of its entries), read a piece at a time
+/// when it is too large to hold.
 fn blob_holds(repo: &Repository, packs: Option<&PackStore>, oid: Oid, needle: &[u8]) -> bool {
     use std::io::Read;
 
@@ -759,7 +765,7 @@ fn blob_holds(repo: &Repository, packs: Option<&PackStore>, oid: Oid, needle: &[
     };
     let mut reader = packs.map(|store| PackReader::new(store, 0));
     match read_blob(repo, reader.as_mut(), oid, limits) {
-        Ok(BoundedBlob::Within(blob)) => memchr::memmem::find(blob.content(), needle).is_some(),
+        Ok(BoundedBlob::Within(blob)) => crate::archive::holds(blob.content(), needle),
         Ok(BoundedBlob::Streamed(mut reader)) => {
             let finder = memchr::memmem::Finder::new(needle);
             let mut window = Vec::with_capacity((1 << 20) + needle.len());

@@ -154,6 +154,7 @@ fn scan_file(pipeline: &Pipeline, repo: &Repository, file: &StagedFile, origin: 
         added_lines: added_lines(old.as_ref(), &new),
         new_path: file.new_path,
         old: old.as_ref().map_or(&[], BlobBytes::content),
+        in_archive: false,
     };
     pipeline.findings_in(new.content(), origin, Some(&scope))
 }

@@ -2,6 +2,7 @@
 //! module is one area, and every test runs the real binary or the library on real files and
 //! real git repositories built in temp dirs.
 
+mod archives;
 mod baseline;
 mod cli;
 mod common;

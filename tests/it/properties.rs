@@ -39,6 +39,7 @@ fn pipeline() -> &'static Pipeline {
                 show_secrets: true,
                 max_file_size: None,
                 verbose: false,
+                archives: leaktrap::archive::Limits::default(),
             },
         )
     })

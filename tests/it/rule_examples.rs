@@ -27,6 +27,7 @@ fn pipeline(prefilter: bool) -> Pipeline {
             show_secrets: true,
             max_file_size: None,
             verbose: false,
+            archives: leaktrap::archive::Limits::default(),
         },
     )
 }
