@@ -15,6 +15,23 @@ pub struct CheckContext<'a> {
     pub key: Option<&'a [u8]>,
     /// Repo-relative path of the blob.
     pub path: &'a str,
+    /// A few bytes of the text on either side of the secret, for checks that read how it is
+    /// written (quoted or not, what follows it).
+    pub before: &'a [u8],
+    pub after: &'a [u8],
+}
+
+impl<'a> CheckContext<'a> {
+    /// The context of `text[start..end]`, with up to `AROUND` bytes on either side.
+    pub fn at(text: &'a [u8], start: usize, end: usize, key: Option<&'a [u8]>, path: &'a str) -> CheckContext<'a> {
+        const AROUND: usize = 16;
+        CheckContext {
+            key,
+            path,
+            before: &text[start.saturating_sub(AROUND)..start],
+            after: &text[end..(end + AROUND).min(text.len())],
+        }
+    }
 }
 
 pub fn passes(check: Check, secret: &[u8], ctx: &CheckContext) -> bool {
@@ -278,7 +295,7 @@ pub fn generic_placeholder(secret: &[u8], ctx: &CheckContext) -> bool {
     if value.starts_with('$') || value.starts_with('@') || MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    if looks_like_path(value) {
+    if looks_like_path(value) || is_type_annotation(value, ctx) {
         return true;
     }
     // Paths in code (`Token::RecursivePrefix`, `:symbol`), not literals.
@@ -393,6 +410,31 @@ fn looks_like_path(value: &str) -> bool {
         || value.split('/').all(|segment| word(segment, false))
 }
 
+/// `MAX_PASS: D3DKMT_TYPE = 3` or a field `SharedKey: SslExpandFn,` in source code: the `:`
+/// of a type annotation, which the generic rules read as a YAML-style assignment. The value is
+/// an unquoted identifier followed by `=`, `,`, `;`, `)` or `{`; a literal would be quoted, and
+/// in YAML, `.env` or a shell script, where values go unquoted, this never applies.
+fn is_type_annotation(value: &str, ctx: &CheckContext) -> bool {
+    const CODE: &[&str] = &[
+        "rs", "ts", "tsx", "mts", "cts", "py", "pyi", "kt", "kts", "swift", "scala", "go", "dart", "hx",
+    ];
+    let extension = ctx.path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let identifier = value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && value
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    if !identifier || !CODE.contains(&extension) {
+        return false;
+    }
+    let before = ctx.before.trim_ascii_end();
+    let after = ctx.after.trim_ascii_start();
+    before.ends_with(b":")
+        && !before.ends_with(b"::")
+        && matches!(after.first(), Some(b'=' | b',' | b';' | b')' | b'{'))
+        && !after.starts_with(b"==")
+}
+
 /// Runs of one character, short repeated patterns, and keyboard or alphabet sequences.
 fn repetitive(value: &[u8]) -> bool {
     value.len() < 2
@@ -409,6 +451,8 @@ mod tests {
         CheckContext {
             key: None,
             path: "app.py",
+            before: b"",
+            after: b"",
         }
     }
 
@@ -484,10 +528,36 @@ mod tests {
     }
 
     #[test]
+    fn type_annotations_in_code_are_not_assignments() {
+        let check = |path: &str, line: &str, value: &str| {
+            let start = line.find(value).unwrap();
+            let ctx = CheckContext::at(line.as_bytes(), start, start + value.len(), None, path);
+            generic_placeholder(value.as_bytes(), &ctx)
+        };
+        assert!(check(
+            "mod.rs",
+            "pub const DEFRAG_PASS: D3DKMT_ESCAPETYPE = 3i32;",
+            "D3DKMT_ESCAPETYPE"
+        ));
+        assert!(check(
+            "mod.rs",
+            "    pub ExpandPreSharedKey: SslExpandPreSharedKeyFn,",
+            "SslExpandPreSharedKeyFn"
+        ));
+        assert!(check("auth.ts", "  adminSecret: AdminSecretType;", "AdminSecretType"));
+        assert!(check("app.py", "shared_key: SharedKey1Type = load()", "SharedKey1Type"));
+        // Values, not types: quoted, in YAML or .env, or a colon at the end of a comment line.
+        assert!(!check("mod.rs", "const DB_PASS: &str = \"Xk39dLqP02\";", "Xk39dLqP02"));
+        assert!(!check("values.yaml", "db_pass: Xk39dLqP02,", "Xk39dLqP02"));
+        assert!(!check("app.py", "# db_pass: Xk39dLqP02", "Xk39dLqP02"));
+        assert!(!check("app.py", "if db_pass: Xk39dLqP02 == other", "Xk39dLqP02"));
+    }
+
+    #[test]
     fn lock_files_never_yield_generic_findings() {
         let ctx = CheckContext {
-            key: None,
             path: "web/package-lock.json",
+            ..ctx()
         };
         assert!(generic_placeholder(b"a8Fj2kQp9ZxL3mN7", &ctx));
     }

@@ -106,7 +106,12 @@ pub fn run_rule(
                 Some((start, end)) if end > start => {
                     let secret = &text[start..end];
                     let key = key_group.and_then(|g| found.get(g)).map(|(s, e)| &text[s..e]);
-                    match verdict(rule, secret, &CheckContext { key, path }, provider_prefixes) {
+                    match verdict(
+                        rule,
+                        secret,
+                        &CheckContext::at(text, start, end, key, path),
+                        provider_prefixes,
+                    ) {
                         Verdict::Confirmed => found_here.matches.push(Match {
                             rule: rule_index,
                             start,
@@ -216,7 +221,12 @@ mod tests {
                 Some((start, end)) if end > start => {
                     let key = key_group.and_then(|g| locations.get(g)).map(|(s, e)| &text[s..e]);
                     if matches!(
-                        verdict(rule, &text[start..end], &CheckContext { key, path }, &[]),
+                        verdict(
+                            rule,
+                            &text[start..end],
+                            &CheckContext::at(text, start, end, key, path),
+                            &[]
+                        ),
                         Verdict::Confirmed
                     ) {
                         found.push((start, end));
