@@ -48,8 +48,8 @@ pub fn run(settings: &Settings) -> ExitStatus {
             format,
             output,
         } => commands::merge::run(reports, *format, output.as_deref()),
-        Command::HookInstall { kind, force } => commands::hook::install(*kind, *force),
-        Command::HookUninstall { kind } => commands::hook::uninstall(*kind),
+        Command::HookInstall { kind, force, git_dir } => commands::hook::install(*kind, *force, git_dir.as_deref()),
+        Command::HookUninstall { kind, git_dir } => commands::hook::uninstall(*kind, git_dir.as_deref()),
     };
     match result {
         Ok(status) => status,

@@ -48,7 +48,8 @@ enum CliCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Install or remove the git pre-commit hook that runs `leaktrap scan --staged`.
+    /// Install or remove a git hook: pre-commit (`leaktrap scan --staged`), pre-push or, on a
+    /// server, pre-receive.
     Hook {
         #[command(subcommand)]
         command: HookCommand,
@@ -57,12 +58,19 @@ enum CliCommand {
 
 #[derive(Debug, Subcommand)]
 enum HookCommand {
-    /// Write the pre-commit hook, or with --pre-push the pre-push hook (an existing hook is kept
-    /// and runs first).
+    /// Write the pre-commit hook, or with --pre-push the pre-push hook, or with --pre-receive
+    /// the server's pre-receive hook (an existing hook is kept and runs first).
     Install {
         /// Write the pre-push hook (`leaktrap scan --pre-push`) instead of the pre-commit one.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pre_receive")]
         pre_push: bool,
+        /// Write the pre-receive hook (`leaktrap scan --pre-receive`) of a server repository,
+        /// usually a bare one: it rejects pushes that add a secret.
+        #[arg(long)]
+        pre_receive: bool,
+        /// The repository whose hook to write (default: the one git would use here).
+        #[arg(long, value_name = "DIR")]
+        git_dir: Option<PathBuf>,
         /// Replace an existing hook instead of chaining it, even one leaktrap chained earlier
         /// (it is saved as <hook>.leaktrap-backup).
         #[arg(long)]
@@ -71,8 +79,13 @@ enum HookCommand {
     /// Remove leaktrap's hook and restore what was there before.
     Uninstall {
         /// Remove the pre-push hook instead of the pre-commit one.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pre_receive")]
         pre_push: bool,
+        /// Remove the pre-receive hook.
+        #[arg(long)]
+        pre_receive: bool,
+        #[arg(long, value_name = "DIR")]
+        git_dir: Option<PathBuf>,
     },
 }
 
@@ -135,6 +148,14 @@ impl From<CliFormat> for Format {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum CliOnTimeout {
+    /// Reject the push (the default).
+    Reject,
+    /// Accept it, with a warning.
+    Accept,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum CliColor {
     Auto,
     Always,
@@ -157,6 +178,18 @@ struct ScanArgs {
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "", require_equals = true,
           conflicts_with_all = ["paths", "history", "staged", "stdin"])]
     pre_push: Option<String>,
+    /// On a git server: scan what a push adds, from the lines git gives a pre-receive hook on
+    /// standard input (commits reachable from the new tips and from no existing ref, the pushed
+    /// objects read from git's quarantine); the push is rejected on a finding or an error.
+    #[arg(long, conflicts_with_all = ["paths", "history", "staged", "stdin", "pre_push"])]
+    pre_receive: bool,
+    /// With --pre-receive: give up after this many seconds (default: the config's
+    /// pre_receive.timeout, else none) and reject the push, or accept it with --on-timeout accept.
+    #[arg(long, value_name = "SECONDS", requires = "pre_receive")]
+    timeout: Option<u64>,
+    /// With --pre-receive: what a timeout does to the push.
+    #[arg(long, value_enum, requires = "pre_receive")]
+    on_timeout: Option<CliOnTimeout>,
     /// Scan every commit reachable from any ref; each PATH is a repository (default: here), or
     /// a directory or file inside one, which limits the scan to what is under it.
     #[arg(long)]
@@ -242,12 +275,23 @@ impl Cli {
                 output,
             },
             CliCommand::Hook { command } => match command {
-                HookCommand::Install { pre_push, force } => Command::HookInstall {
-                    kind: hook_kind(pre_push),
+                HookCommand::Install {
+                    pre_push,
+                    pre_receive,
+                    git_dir,
                     force,
+                } => Command::HookInstall {
+                    kind: hook_kind(pre_push, pre_receive),
+                    force,
+                    git_dir,
                 },
-                HookCommand::Uninstall { pre_push } => Command::HookUninstall {
-                    kind: hook_kind(pre_push),
+                HookCommand::Uninstall {
+                    pre_push,
+                    pre_receive,
+                    git_dir,
+                } => Command::HookUninstall {
+                    kind: hook_kind(pre_push, pre_receive),
+                    git_dir,
                 },
             },
         };
@@ -255,8 +299,10 @@ impl Cli {
     }
 }
 
-fn hook_kind(pre_push: bool) -> crate::settings::HookKind {
-    if pre_push {
+fn hook_kind(pre_push: bool, pre_receive: bool) -> crate::settings::HookKind {
+    if pre_receive {
+        crate::settings::HookKind::PreReceive
+    } else if pre_push {
         crate::settings::HookKind::PrePush
     } else {
         crate::settings::HookKind::PreCommit
@@ -272,6 +318,14 @@ impl ScanArgs {
         } else if let Some(remote) = self.pre_push {
             Target::PrePush {
                 remote: Some(remote).filter(|r| !r.is_empty()),
+            }
+        } else if self.pre_receive {
+            Target::PreReceive {
+                timeout: self.timeout,
+                on_timeout: self.on_timeout.map(|policy| match policy {
+                    CliOnTimeout::Reject => crate::config::OnTimeout::Reject,
+                    CliOnTimeout::Accept => crate::config::OnTimeout::Accept,
+                }),
             }
         } else if self.history {
             Target::History {

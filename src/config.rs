@@ -29,6 +29,41 @@ pub struct ConfigSyntax {
     pub allowlist: AllowlistSyntax,
     #[serde(default)]
     pub max_file_size: Option<u64>,
+    #[serde(default)]
+    pub pre_receive: PreReceiveSyntax,
+}
+
+/// The server hook's policy (`scan --pre-receive`), read from the server's own config.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PreReceiveSyntax {
+    /// Whether `git push -o leaktrap.skip` lets a push through unscanned.
+    #[serde(default)]
+    pub allow_skip: bool,
+    /// Seconds the hook may take (`--timeout` overrides).
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    #[serde(default)]
+    pub on_timeout: Option<OnTimeout>,
+}
+
+/// What the server hook does with a push it could not finish scanning in time.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OnTimeout {
+    /// Reject the push (the default: a gate never passes what it did not scan).
+    #[default]
+    Reject,
+    /// Accept it, with a warning to the pusher and in the server's log.
+    Accept,
+}
+
+/// The server hook's policy, from `pre_receive:` in the config.
+#[derive(Debug, Clone, Default)]
+pub struct PreReceivePolicy {
+    pub allow_skip: bool,
+    pub timeout: Option<std::time::Duration>,
+    pub on_timeout: OnTimeout,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -76,6 +111,15 @@ allowlist:
 # Every file is scanned, whatever its size (large ones are streamed). To skip files larger
 # than some number of bytes instead, counted and named in the summary:
 # max_file_size: 104857600
+
+# For the server hook (`leaktrap hook install --pre-receive`), in the bare repository's own
+# .leaktrap.yaml: whether `git push -o leaktrap.skip` lets a push through unscanned (the
+# server must also set receive.advertisePushOptions), how many seconds a scan may take, and
+# what happens to a push not scanned in time (reject or accept).
+# pre_receive:
+#   allow_skip: false
+#   timeout: 60
+#   on_timeout: reject
 "#;
 
 /// Deeper `[`/`{` nesting than this is refused before parsing: the YAML parser takes time
@@ -139,6 +183,7 @@ pub struct Config {
     pub rules: RuleSet,
     pub allowlist: Allowlist,
     pub max_file_size: Option<u64>,
+    pub pre_receive: PreReceivePolicy,
 }
 
 impl Config {
@@ -268,6 +313,11 @@ impl Config {
             rules,
             allowlist,
             max_file_size: syntax.max_file_size,
+            pre_receive: PreReceivePolicy {
+                allow_skip: syntax.pre_receive.allow_skip,
+                timeout: syntax.pre_receive.timeout.map(std::time::Duration::from_secs),
+                on_timeout: syntax.pre_receive.on_timeout.unwrap_or_default(),
+            },
         })
     }
 }

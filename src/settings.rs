@@ -33,6 +33,8 @@ pub enum Command {
     HookInstall {
         kind: HookKind,
         force: bool,
+        /// `--git-dir`: the repository whose hooks to write (default: the one git would use).
+        git_dir: Option<PathBuf>,
     },
     /// Combine JSON reports (of sharded scans) into one report.
     Merge {
@@ -42,6 +44,7 @@ pub enum Command {
     },
     HookUninstall {
         kind: HookKind,
+        git_dir: Option<PathBuf>,
     },
 }
 
@@ -52,6 +55,8 @@ pub enum HookKind {
     PreCommit,
     /// `scan --pre-push`: blocks a push whose new commits add one.
     PrePush,
+    /// `scan --pre-receive`, on the server: rejects a push that adds one.
+    PreReceive,
 }
 
 impl HookKind {
@@ -60,6 +65,7 @@ impl HookKind {
         match self {
             HookKind::PreCommit => "pre-commit",
             HookKind::PrePush => "pre-push",
+            HookKind::PreReceive => "pre-receive",
         }
     }
 }
@@ -75,6 +81,14 @@ pub enum Target {
     /// standard input; `remote` is the hook's first argument (the remote's name, or its URL).
     PrePush {
         remote: Option<String>,
+    },
+    /// What a push adds to this (server) repository: git's pre-receive lines on standard
+    /// input; the commits reachable from the new tips and from no existing ref.
+    PreReceive {
+        /// `--timeout`: seconds the scan may take (else the config's `pre_receive.timeout`).
+        timeout: Option<u64>,
+        /// `--on-timeout`: else the config's `pre_receive.on_timeout`.
+        on_timeout: Option<crate::config::OnTimeout>,
     },
     /// Commits of the repositories at `paths` (none: the one git would use here), all refs or a
     /// range. A path inside a repository's work tree limits the scan to files under it.

@@ -1,7 +1,8 @@
-//! `leaktrap hook install | uninstall [--pre-push]`: the pre-commit hook that runs `leaktrap scan
-//! --staged`, or the pre-push hook that runs `leaktrap scan --pre-push`. An existing hook is
-//! kept and chained (it runs first); `--force` replaces whatever is there, a chained hook
-//! included, after saving a backup; uninstall restores whichever was there before.
+//! `leaktrap hook install | uninstall [--pre-push | --pre-receive]`: the pre-commit hook that
+//! runs `leaktrap scan --staged`, the pre-push hook that runs `leaktrap scan --pre-push`, or a
+//! server's pre-receive hook that runs `leaktrap scan --pre-receive`. An existing hook is kept
+//! and chained (it runs first); `--force` replaces whatever is there, a chained hook included,
+//! after saving a backup; uninstall restores whichever was there before.
 
 use std::path::{Path, PathBuf};
 
@@ -34,26 +35,34 @@ pub fn script(kind: HookKind, binary: Option<&Path>) -> String {
         .unwrap_or_else(|| "leaktrap".to_string());
     let marker = marker(kind);
     let chained = chained(kind);
+    // Hooks that read refs on standard input hand the same lines to a chained hook.
+    let chain_with_refs = format!(
+        "refs=$(cat)\nif [ -x \"$hook_dir/{chained}\" ]; then\n  printf '%s\\n' \"$refs\" | \"$hook_dir/{chained}\" \"$@\" || exit $?\nfi"
+    );
     let (what, skip, chain, scan) = match kind {
         HookKind::PreCommit => (
             "Blocks a commit that adds a secret: runs `leaktrap scan --staged`, which reads the index and\n# reports only what this commit adds.",
-            "git commit --no-verify",
+            "Skip it once with `git commit --no-verify`.",
             format!("if [ -x \"$hook_dir/{chained}\" ]; then\n  \"$hook_dir/{chained}\" \"$@\" || exit $?\nfi"),
             "exec \"$leaktrap\" scan --staged".to_string(),
         ),
         HookKind::PrePush => (
             "Blocks a push that sends a secret: runs `leaktrap scan --pre-push`, which scans the commits\n# being pushed that the remote does not have (git passes the refs on standard input).",
-            "git push --no-verify",
-            format!(
-                "refs=$(cat)\nif [ -x \"$hook_dir/{chained}\" ]; then\n  printf '%s\\n' \"$refs\" | \"$hook_dir/{chained}\" \"$@\" || exit $?\nfi"
-            ),
+            "Skip it once with `git push --no-verify`.",
+            chain_with_refs,
             "printf '%s\\n' \"$refs\" | exec \"$leaktrap\" scan --pre-push=\"$1\"".to_string(),
+        ),
+        HookKind::PreReceive => (
+            "Rejects a push that adds a secret: runs `leaktrap scan --pre-receive`, which scans the commits\n# the push adds to this repository (git passes the refs on standard input).\n#",
+            "Pushers cannot skip it; where this repository's .leaktrap.yaml sets\n# pre_receive.allow_skip, `git push -o leaktrap.skip` is let through (and logged).",
+            chain_with_refs,
+            "printf '%s\\n' \"$refs\" | exec \"$leaktrap\" scan --pre-receive".to_string(),
         ),
     };
     format!(
         r#"#!/bin/sh
 {marker}
-# {what} Skip it once with `{skip}`.
+# {what} {skip}
 hook_dir=$(dirname "$0")
 {chain}
 leaktrap={binary}
@@ -74,12 +83,13 @@ fn shell_quote(text: &str) -> String {
 }
 
 /// The hooks directory git uses for this repository (`core.hooksPath` honoured). A bare
-/// repository has no commits made in it and runs no pre-commit or pre-push hook: refused.
-fn hooks_dir(kind: HookKind) -> anyhow::Result<PathBuf> {
-    let repo = git::open(None)?;
-    if repo.is_bare() {
+/// repository has no commits made in it and runs no pre-commit or pre-push hook: refused, with
+/// the hook that does run there.
+fn hooks_dir(kind: HookKind, git_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let repo = git::open(git_dir)?;
+    if repo.is_bare() && kind != HookKind::PreReceive {
         bail!(
-            "{} is a bare repository: git never runs a {} hook in it (nobody commits or pushes from it)\nhint: install the hook in each clone that pushes here; to check what this repository holds, run `leaktrap scan --history`",
+            "{} is a bare repository: git never runs a {} hook in it (nobody commits or pushes from it)\nhint: to reject pushes that add a secret, install the server hook: `leaktrap hook install --pre-receive`; to check what this repository holds, run `leaktrap scan --history`",
             repo.path().display(),
             kind.file_name()
         );
@@ -92,8 +102,8 @@ fn hooks_dir(kind: HookKind) -> anyhow::Result<PathBuf> {
     })
 }
 
-pub fn install(kind: HookKind, force: bool) -> anyhow::Result<ExitStatus> {
-    let dir = hooks_dir(kind)?;
+pub fn install(kind: HookKind, force: bool, git_dir: Option<&Path>) -> anyhow::Result<ExitStatus> {
+    let dir = hooks_dir(kind, git_dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let hook = dir.join(kind.file_name());
     let ours = is_ours(kind, &hook);
@@ -118,7 +128,11 @@ pub fn install(kind: HookKind, force: bool) -> anyhow::Result<ExitStatus> {
             bail!(
                 "{} already exists\nhint: move it away, or run `leaktrap hook uninstall{}` first to restore it",
                 keep_as.display(),
-                if kind == HookKind::PrePush { " --pre-push" } else { "" }
+                match kind {
+                    HookKind::PreCommit => "",
+                    HookKind::PrePush => " --pre-push",
+                    HookKind::PreReceive => " --pre-receive",
+                }
             );
         }
         std::fs::rename(&previous, &keep_as).with_context(|| format!("cannot move {}", previous.display()))?;
@@ -134,8 +148,8 @@ pub fn install(kind: HookKind, force: bool) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Clean)
 }
 
-pub fn uninstall(kind: HookKind) -> anyhow::Result<ExitStatus> {
-    let dir = hooks_dir(kind)?;
+pub fn uninstall(kind: HookKind, git_dir: Option<&Path>) -> anyhow::Result<ExitStatus> {
+    let dir = hooks_dir(kind, git_dir)?;
     let hook = dir.join(kind.file_name());
     if !hook.exists() {
         eprintln!("leaktrap: no {} hook in {}", kind.file_name(), dir.display());

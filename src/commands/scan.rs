@@ -17,6 +17,7 @@ use crate::report;
 use crate::scan::{ScanOptions, Scanner};
 use crate::settings::{ColorChoice, ScanSettings, Target};
 use crate::source::history::{Coverage, Progress};
+use crate::source::receive::{ReceivedRef, refs_reaching};
 use crate::source::{Scanned, Source};
 
 /// What a scan collected, before it is reported.
@@ -26,6 +27,8 @@ pub struct Collected {
     pub scanner: Scanner,
     pub coverage: Option<Coverage>,
     pub stale_baseline: Vec<BaselineEntry>,
+    /// `--pre-receive`: the refs the push moves.
+    pub received: Vec<ReceivedRef>,
 }
 
 impl Collected {
@@ -88,10 +91,63 @@ pub fn finish(settings: &ScanSettings, collected: &Collected, started: Instant) 
             )
         );
     }
-    if let Some(blocked) = blocked_message(settings, &collected.findings) {
+    if let Target::PreReceive { .. } = settings.target {
+        // Printed even with -q: the pusher sees nothing else of why the push failed.
+        if let Some(rejected) = rejected_message(collected) {
+            eprintln!("{rejected}");
+        }
+    } else if let Some(blocked) = blocked_message(settings, &collected.findings) {
         // Printed even with -q: it is the one line a person at a blocked commit needs.
         eprintln!("{blocked}");
     }
+}
+
+/// Why the server rejected a push, finding by finding with the ref that would have received
+/// it, and what the pusher (or the server's admin) can do; `None` for a push let through.
+fn rejected_message(collected: &Collected) -> Option<String> {
+    if !collected.is_complete() {
+        return Some(
+            "leaktrap: push rejected: part of what it adds could not be read (the errors above name it), and this gate never lets through what it did not scan\nhint: push again; if it fails the same way, ask the server's admin to run `git fsck` in the repository"
+                .to_string(),
+        );
+    }
+    if collected.findings.is_empty() {
+        return None;
+    }
+    let repo = crate::git::open(None).ok();
+    let mut lines = vec![format!(
+        "leaktrap: push rejected: it adds {}:",
+        if collected.findings.len() == 1 {
+            "a secret"
+        } else {
+            "secrets"
+        }
+    )];
+    for finding in &collected.findings {
+        let commit = finding.commit.as_deref().unwrap_or("");
+        let refs = repo
+            .as_ref()
+            .map(|repo| refs_reaching(repo, &collected.received, commit).join(", "))
+            .unwrap_or_default();
+        let place = if finding.line > 0 {
+            format!("{}:{}", finding.path, finding.line)
+        } else {
+            format!("{}@{}", finding.path, finding.offset.unwrap_or(0))
+        };
+        lines.push(format!(
+            "leaktrap:   {} {} {} {} {}",
+            if refs.is_empty() { "(ref)" } else { refs.as_str() },
+            &commit[..commit.len().min(12)],
+            report::escape_control(&place),
+            finding.rule_id,
+            report::escape_control(&finding.secret)
+        ));
+    }
+    lines.push(format!(
+        "hint: remove the secret from those commits (git rebase -i, or git commit --amend for the last one) and push again; then rotate it, since it may already be copied (`leaktrap rules show {}` says how). If it is not a secret, add a `leaktrap:allow` comment on its line, or ask the server's admin to allowlist it in the repository's .leaktrap.yaml",
+        collected.findings[0].rule_id
+    ));
+    Some(lines.join("\n"))
 }
 
 /// For a gate that blocks (`--staged`, `--pre-push`), the ways out in the order to take them:
@@ -193,6 +249,17 @@ fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             None => Config::defaults()?,
         },
     };
+    let skip_push = match &settings.target {
+        Target::PreReceive { timeout, on_timeout } => {
+            let policy = &config.pre_receive;
+            let timeout = timeout.map(std::time::Duration::from_secs).or(policy.timeout);
+            if let Some(timeout) = timeout {
+                watch_the_clock(timeout, on_timeout.unwrap_or(policy.on_timeout));
+            }
+            skip_requested(policy.allow_skip, config.file.as_deref())
+        }
+        _ => false,
+    };
     let max_file_size = settings.max_file_size.or(config.max_file_size);
     let scanner = Scanner::new(
         config.rules,
@@ -229,7 +296,11 @@ fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         if show_progress {
             scope.spawn(|| progress_display(&pipeline, &progress, &done, started));
         }
-        let result = source.scan(&pipeline, settings, &progress);
+        let result = if skip_push {
+            Ok(Scanned::default())
+        } else {
+            source.scan(&pipeline, settings, &progress)
+        };
         done.store(true, Ordering::Relaxed);
         result
     })?;
@@ -266,5 +337,60 @@ fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         scanner,
         coverage: scanned.coverage,
         stale_baseline,
+        received: scanned.received,
     })
+}
+
+/// The push option that asks the server hook to let a push through unscanned.
+const SKIP_OPTION: &str = "leaktrap.skip";
+
+/// Whether the pusher gave `-o leaktrap.skip` and the server's config allows it; either way
+/// the request is logged, since the hook's standard error reaches both the pusher and the
+/// server's log.
+fn skip_requested(allowed: bool, config: Option<&std::path::Path>) -> bool {
+    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let asked = (0..count).any(|i| std::env::var(format!("GIT_PUSH_OPTION_{i}")).is_ok_and(|o| o == SKIP_OPTION));
+    if !asked {
+        return false;
+    }
+    let config = config.map_or_else(
+        || "the repository's .leaktrap.yaml".to_string(),
+        |c| c.display().to_string(),
+    );
+    if allowed {
+        eprintln!(
+            "leaktrap: warning: push accepted without a scan: the pusher gave `-o {SKIP_OPTION}`, which {config} allows (pre_receive.allow_skip)"
+        );
+    } else {
+        eprintln!(
+            "leaktrap: `-o {SKIP_OPTION}` is not allowed here ({config} does not set pre_receive.allow_skip): the push is scanned as usual"
+        );
+    }
+    allowed
+}
+
+/// Ends the process when the scan outlives `timeout`: a push is never left hanging. The
+/// policy says whether the push is then rejected (exit 2) or accepted with a warning (exit 0).
+fn watch_the_clock(timeout: std::time::Duration, policy: crate::config::OnTimeout) {
+    std::thread::spawn(move || {
+        std::thread::sleep(timeout);
+        let seconds = timeout.as_secs();
+        match policy {
+            crate::config::OnTimeout::Reject => {
+                eprintln!(
+                    "leaktrap: push rejected: the scan did not finish within {seconds} s, and this gate never lets through what it did not scan\nhint: push fewer commits at a time, or ask the server's admin to raise pre_receive.timeout (or set pre_receive.on_timeout: accept) in the repository's .leaktrap.yaml"
+                );
+                std::process::exit(i32::from(ExitStatus::Error.code()));
+            }
+            crate::config::OnTimeout::Accept => {
+                eprintln!(
+                    "leaktrap: warning: the scan did not finish within {seconds} s: the push is accepted unscanned, as pre_receive.on_timeout says"
+                );
+                std::process::exit(0);
+            }
+        }
+    });
 }

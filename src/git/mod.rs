@@ -34,13 +34,67 @@ pub fn open(path: Option<&Path>) -> anyhow::Result<Repository> {
         None => Repository::open_from_env(),
         Some(path) => Repository::open_ext(path, RepositoryOpenFlags::empty(), std::iter::empty::<&Path>()),
     };
-    repo.map_err(|e| {
+    let repo = repo.map_err(|e| {
         let place = path.map_or_else(|| "the current directory".to_string(), |p| p.display().to_string());
         anyhow::anyhow!(
             "{place} is not in a git repository ({})\nhint: run leaktrap inside a repository, or scan files with `leaktrap scan PATH`",
             e.message()
         )
-    })
+    })?;
+    add_object_dirs_from_env(&repo)?;
+    Ok(repo)
+}
+
+/// Opens the repository at `git_dir` again (another thread's handle), with the same object
+/// directories as `open` gave the first.
+pub fn reopen(git_dir: &Path) -> Result<Repository, git2::Error> {
+    let repo = Repository::open(git_dir)?;
+    add_object_dirs_from_env(&repo).map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    Ok(repo)
+}
+
+/// Object directories besides the repository's own that git's environment names: during a
+/// push, a pre-receive hook finds the pushed objects only in the quarantine directory git
+/// names in `GIT_OBJECT_DIRECTORY` (and `GIT_QUARANTINE_PATH`), with the repository's own
+/// objects in `GIT_ALTERNATE_OBJECT_DIRECTORIES`. Directories that are the repository's own
+/// `objects` are left out.
+pub fn object_dirs_from_env(git_dir: &Path) -> Vec<PathBuf> {
+    let own = git_dir.join("objects").canonicalize().ok();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let named = ["GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH"]
+        .into_iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from)
+        .chain(
+            std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+                .map(|list| std::env::split_paths(&list).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
+    for dir in named {
+        let Ok(canonical) = dir.canonicalize() else { continue };
+        if Some(&canonical) != own.as_ref() && !dirs.contains(&canonical) {
+            dirs.push(canonical);
+        }
+    }
+    dirs
+}
+
+fn add_object_dirs_from_env(repo: &Repository) -> anyhow::Result<()> {
+    let dirs = object_dirs_from_env(repo.path());
+    if dirs.is_empty() {
+        return Ok(());
+    }
+    let odb = repo.odb()?;
+    for dir in dirs {
+        odb.add_disk_alternate(&dir.to_string_lossy()).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: the object directory git's environment names cannot be read ({})",
+                dir.display(),
+                e.message()
+            )
+        })?;
+    }
+    Ok(())
 }
 
 fn limit_pack_windows() {

@@ -75,15 +75,25 @@ impl PackStore {
         {
             return None;
         }
+        // The repository's packs, then those of the object directories git's environment names
+        // (a push's quarantine, whose objects are often loose: libgit2 reads those).
         let mut packs = Vec::new();
-        let entries = std::fs::read_dir(objects.join("pack")).ok()?;
-        let mut idx_paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
-            .collect();
-        idx_paths.sort();
-        for idx_path in idx_paths {
-            packs.push(Pack::open(&idx_path)?);
+        let mut dirs = vec![objects];
+        dirs.extend(super::object_dirs_from_env(git_dir));
+        for (number, dir) in dirs.iter().enumerate() {
+            let entries = match std::fs::read_dir(dir.join("pack")) {
+                Ok(entries) => entries,
+                Err(_) if number > 0 => continue,
+                Err(_) => return None,
+            };
+            let mut idx_paths: Vec<_> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+                .collect();
+            idx_paths.sort();
+            for idx_path in idx_paths {
+                packs.push(Pack::open(&idx_path)?);
+            }
         }
         Some(PackStore { packs })
     }

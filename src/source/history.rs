@@ -119,7 +119,7 @@ pub fn scan(
                 batches,
                 ..TreeWalker::default()
             };
-            match Repository::open(git_dir) {
+            match crate::git::reopen(git_dir) {
                 Ok(walk_repo) => walk_commits(
                     pipeline,
                     &walk_repo,
@@ -169,7 +169,17 @@ pub fn scan(
     };
     let found = first_appearances(repo, found, &jobs, &boundary_paths);
     let mut findings = attach_provenance(pipeline, repo, found, &jobs, commits);
-    mark_present_at_tips(repo, packs.as_ref(), &mut findings);
+    // A push's new tips count as tips: on a server they are not refs until the hook accepts.
+    let pushed_tips: Vec<Oid> = settings
+        .pushed
+        .iter()
+        .flatten()
+        .filter_map(|start| match start {
+            Start::Push(id) => Some(*id),
+            Start::Hide(_) => None,
+        })
+        .collect();
+    mark_present_at_tips(repo, packs.as_ref(), &mut findings, &pushed_tips);
     pipeline.keep(findings);
     Ok(coverage)
 }
@@ -587,7 +597,7 @@ fn scan_blobs(
     let workers: Vec<std::sync::Mutex<Worker>> = (0..threads)
         .map(|_| {
             std::sync::Mutex::new((
-                Repository::open(git_dir).ok(),
+                crate::git::reopen(git_dir).ok(),
                 packs.map(|store| PackReader::sharing(store, &cache)),
             ))
         })
@@ -707,7 +717,7 @@ fn first_appearances(
 /// Sets `present_at_tip`: whether the file (at the finding's path or one of its `also_at`
 /// paths) still holds the secret at the tip of some branch, local or remote-tracking, or HEAD.
 /// A path rule's finding is present while the file is.
-fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: &mut [Finding]) {
+fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: &mut [Finding], pushed: &[Oid]) {
     if findings.is_empty() {
         return;
     }
@@ -718,10 +728,9 @@ fn mark_present_at_tips(repo: &Repository, packs: Option<&PackStore>, findings: 
         .filter_map(|glob| repo.references_glob(glob).ok())
         .flat_map(|refs| refs.filter_map(Result::ok).collect::<Vec<_>>());
     let tips = refs.chain(repo.head().ok());
-    for reference in tips {
-        if let Ok(tree) = reference.peel_to_tree()
-            && seen.insert(tree.id())
-        {
+    let pushed = pushed.iter().filter_map(|id| repo.find_commit(*id).ok()?.tree().ok());
+    for tree in tips.filter_map(|reference| reference.peel_to_tree().ok()).chain(pushed) {
+        if seen.insert(tree.id()) {
             trees.push(tree);
         }
     }

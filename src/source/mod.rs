@@ -9,6 +9,7 @@
 pub mod git_blob;
 pub mod history;
 pub mod push;
+pub mod receive;
 pub mod staged;
 pub mod stdin;
 pub mod worktree;
@@ -41,6 +42,8 @@ pub enum Source {
     History {
         repo: Repository,
         settings: HistorySettings,
+        /// `--pre-receive`: the refs the push moves, for the rejection message.
+        received: Vec<receive::ReceivedRef>,
     },
 }
 
@@ -49,6 +52,8 @@ pub enum Source {
 pub struct Scanned {
     /// History only: the commits and blobs the scan covered.
     pub coverage: Option<Coverage>,
+    /// `--pre-receive`: the refs the push moves.
+    pub received: Vec<receive::ReceivedRef>,
 }
 
 impl Source {
@@ -64,7 +69,7 @@ impl Source {
                 let opened = crate::git::open(None)?;
                 if opened.is_bare() {
                     anyhow::bail!(
-                        "{} is a bare repository: it has no index, so nothing is staged\nhint: scan what it holds with `leaktrap scan --history`",
+                        "{} is a bare repository: it has no index, so nothing is staged\nhint: scan what it holds with `leaktrap scan --history`; to reject pushes that add a secret, install the server hook: `leaktrap hook install --pre-receive`",
                         opened.path().display()
                     );
                 }
@@ -87,6 +92,25 @@ impl Source {
                         threads: settings.threads,
                         shard: None,
                     },
+                    received: Vec::new(),
+                }
+            }
+            Target::PreReceive { .. } => {
+                let repo = crate::git::open(None)?;
+                let mut input = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
+                    .map_err(|e| anyhow!("--pre-receive: cannot read the refs git passes on standard input: {e}"))?;
+                let received = receive::received_commits(&repo, &input)?;
+                Source::History {
+                    repo,
+                    settings: HistorySettings {
+                        range: None,
+                        pushed: Some(received.starts),
+                        limit: None,
+                        threads: settings.threads,
+                        shard: None,
+                    },
+                    received: received.refs,
                 }
             }
             Target::History { paths, range, shard } => {
@@ -108,6 +132,7 @@ impl Source {
                         threads: settings.threads,
                         shard: *shard,
                     },
+                    received: Vec::new(),
                 }
             }
         })
@@ -150,7 +175,11 @@ impl Source {
                     .map_err(|_| anyhow!("reading the index failed unexpectedly"))??;
                 staged::scan(pipeline, files, settings.threads, staged::open_worker)?;
             }
-            Source::History { repo, settings } => {
+            Source::History {
+                repo,
+                settings,
+                received,
+            } => {
                 let covered = history::scan(pipeline, &repo, &settings, progress)?;
                 if covered.shallow {
                     pipeline.warn("this is a shallow clone: history is truncated, so only the commits it holds were scanned (git fetch --unshallow scans the rest)");
@@ -164,6 +193,7 @@ impl Source {
                 }
                 return Ok(Scanned {
                     coverage: Some(covered),
+                    received,
                 });
             }
         }

@@ -129,6 +129,33 @@ pub fn git_command(dir: &Path) -> Command {
     command
 }
 
+/// `git push` with `args` from `work`; returns whether it succeeded, and what it printed (a
+/// hook's report reaches git's standard output or, from a server, its standard error).
+pub fn push(work: &Path, args: &[&str]) -> (bool, String) {
+    let out = git_command(work)
+        .arg("push")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("git runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), printed)
+}
+
+/// Whether the repository at `git_dir` has `refs/heads/<branch>`.
+pub fn remote_has(git_dir: &Path, branch: &str) -> bool {
+    git_command(git_dir)
+        .args(["rev-parse", "--verify", "-q", &format!("refs/heads/{branch}")])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
 /// A new repository with `main` as its initial branch.
 pub fn git_init(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::common::{commit_all, git, git_init, leaktrap, run, tokens, write};
+use crate::common::{commit_all, git, git_init, leaktrap, push, remote_has, run, tokens, write};
 
 /// Runs leaktrap with its standard output a pipe whose reader is already gone, as `| head`
 /// leaves it once it has read enough, and returns the exit code.
@@ -157,32 +157,6 @@ fn pushing_repo(dir: &Path) -> std::path::PathBuf {
     work
 }
 
-/// `git push` with the hook; returns whether it succeeded, and what it printed (the hook's
-/// report reaches git's standard output, its summary git's standard error).
-fn push(work: &Path, args: &[&str]) -> (bool, String) {
-    let out = crate::common::git_command(work)
-        .arg("push")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("git runs");
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), printed)
-}
-
-fn remote_has(dir: &Path, branch: &str) -> bool {
-    crate::common::git_command(&dir.join("remote.git"))
-        .args(["rev-parse", "--verify", "-q", &format!("refs/heads/{branch}")])
-        .output()
-        .unwrap()
-        .status
-        .success()
-}
-
 #[test]
 fn pre_push_scans_only_what_the_push_sends_new_branches_included_and_skips_deletions() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,7 +166,7 @@ fn pre_push_scans_only_what_the_push_sends_new_branches_included_and_skips_delet
     commit_all(&work, "clean start");
     let (ok, stderr) = push(&work, &["-u", "origin", "main"]);
     assert!(ok, "{stderr}");
-    assert!(remote_has(dir.path(), "main"));
+    assert!(remote_has(&dir.path().join("remote.git"), "main"));
 
     // A commit adding a token, then one removing it: the push sends both, and is blocked.
     write(
@@ -224,7 +198,7 @@ fn pre_push_scans_only_what_the_push_sends_new_branches_included_and_skips_delet
     commit_all(&work, "feature");
     let (ok, stderr) = push(&work, &["origin", "feature"]);
     assert!(ok, "{stderr}");
-    assert!(remote_has(dir.path(), "feature"));
+    assert!(remote_has(&dir.path().join("remote.git"), "feature"));
 
     // A new branch whose own commit adds a token is blocked.
     git(&work, &["checkout", "-q", "-b", "leaky"]);
@@ -237,12 +211,12 @@ fn pre_push_scans_only_what_the_push_sends_new_branches_included_and_skips_delet
         !stderr.contains("settings.py"),
         "what the remote has is not scanned again: {stderr}"
     );
-    assert!(!remote_has(dir.path(), "leaky"));
+    assert!(!remote_has(&dir.path().join("remote.git"), "leaky"));
 
     // Deleting a branch sends nothing to scan.
     let (ok, stderr) = push(&work, &["origin", "--delete", "feature"]);
     assert!(ok, "{stderr}");
-    assert!(!remote_has(dir.path(), "feature"));
+    assert!(!remote_has(&dir.path().join("remote.git"), "feature"));
 }
 
 #[test]

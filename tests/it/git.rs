@@ -289,7 +289,7 @@ fn hook_install_honours_core_hooks_path_chains_and_uninstalls() {
 #[test]
 fn the_checked_in_hooks_are_the_installed_scripts() {
     use leaktrap::settings::HookKind;
-    for kind in [HookKind::PreCommit, HookKind::PrePush] {
+    for kind in [HookKind::PreCommit, HookKind::PrePush, HookKind::PreReceive] {
         let path = crate::common::project_dir().join("hooks").join(kind.file_name());
         let checked_in = std::fs::read_to_string(&path).unwrap();
         assert_eq!(

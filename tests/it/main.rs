@@ -2,6 +2,7 @@
 //! module is one area, and every test runs the real binary or the library on real files and
 //! real git repositories built in temp dirs.
 
+mod action;
 mod archives;
 mod baseline;
 mod cli;
@@ -15,3 +16,4 @@ mod reliability;
 mod report_snapshots;
 mod reports;
 mod rule_examples;
+mod server;
