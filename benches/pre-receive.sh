@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The server hook's cost: `leaktrap scan --pre-receive` in a bare copy of CORPUS, fed the line
-# git would give the hook for (1) one new commit on the main branch and (2) a new branch of the
-# last 10,000 commits, with (3) `scan --history --range` over the same 10,000 commits beside it,
-# the throughput (2) should match. hyperfine medians, in the same run.
+# git would give the hook for (1) one new commit on the main branch and (2) a new branch of
+# everything since the commit 10,000 first-parent steps back (merges bring in more: the table
+# names the count), with (3) `scan --history --range` over the same commits beside it, the
+# throughput (2) should match. hyperfine medians, in the same run.
 #
 #   benches/pre-receive.sh CORPUS     (a clone with a long history, e.g. git/git)
 #
@@ -29,7 +30,8 @@ tree="$(git ls-tree "$tip" | sed "s/[0-9a-f]\{40\}\t$path\$/$blob\t$path/" | git
 new="$(git -c user.name=bench -c user.email=bench@example.com commit-tree "$tree" -p "$tip" -m 'one more line')"
 printf '%s %s refs/heads/%s\n' "$tip" "$new" "$branch" > "$work/one-commit"
 
-# (2) A new branch holding the last 10,000 commits: a copy whose only ref is 10,000 commits back.
+# (2) A new branch of everything since 10,000 first-parent commits back: a copy whose only ref
+# is there.
 base="$(git rev-list --first-parent -n 1 --skip 10000 "$tip")"
 git clone -q --bare --no-local "$corpus" "$work/partial.git"
 (cd "$work/partial.git" && git for-each-ref --format='delete %(refname)' | git update-ref --stdin &&

@@ -83,23 +83,35 @@ pub fn received_commits(repo: &Repository, input: &str) -> anyhow::Result<Receiv
     if received.starts.is_empty() {
         return Ok(received);
     }
+    // The refs hidden first: the walk takes its starts last first, and from the new tips it
+    // stops a few commits past the last new one. Taken first, a thousand tags would each be
+    // walked down until the walk reached the new tips (0.35 s instead of a few milliseconds
+    // for one commit pushed into git/git, which has 1,008 tags).
+    let mut hidden = Vec::new();
     for reference in repo
         .references()
         .context("--pre-receive: cannot list the repository's refs")?
     {
         let Ok(reference) = reference else { continue };
         if let Ok(commit) = reference.peel_to_commit() {
-            received.starts.push(Start::Hide(commit.id()));
+            hidden.push(Start::Hide(commit.id()));
         }
     }
+    hidden.append(&mut received.starts);
+    received.starts = hidden;
     Ok(received)
 }
 
-/// The refs among `refs` whose new tip reaches `commit`.
+/// The refs among `refs` whose new tip reaches `commit`, one of the commits the push adds.
 pub fn refs_reaching<'r>(repo: &Repository, refs: &'r [ReceivedRef], commit: &str) -> Vec<&'r str> {
     let Ok(commit) = Oid::from_str(commit) else {
         return Vec::new();
     };
+    // Every commit the push adds is reachable from a new tip: with one, from that one. (Asking
+    // libgit2 took a quarter of a second per finding in a push of 40,000 commits.)
+    if let [only] = refs {
+        return vec![only.name.as_str()];
+    }
     refs.iter()
         .filter(|r| r.tip == commit || repo.graph_descendant_of(r.tip, commit).unwrap_or(false))
         .map(|r| r.name.as_str())
