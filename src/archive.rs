@@ -61,6 +61,17 @@ impl Format {
     }
 }
 
+/// A start of each format `Format::of` recognises (a zip both by its first entry and by the end
+/// record of an empty one), for tests and fuzzing that put arbitrary bytes behind each.
+pub const MAGICS: [&[u8]; 6] = [
+    b"PK\x03\x04",
+    &[0x1f, 0x8b, 0x08],
+    b"BZh91AY&SY",
+    &[0xfd, b'7', b'z', b'X', b'Z', 0x00],
+    &[0x28, 0xb5, 0x2f, 0xfd],
+    b"PK\x05\x06",
+];
+
 /// The magic of a bzip2 stream's first block (or of its end, for an empty stream).
 const BZIP2_BLOCK: [u8; 6] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
 
@@ -796,18 +807,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn arbitrary_bytes_behind_any_magic_never_panic(
-            magic in 0usize..6,
+            magic in 0usize..MAGICS.len(),
             tail in proptest::collection::vec(proptest::num::u8::ANY, 0..2000),
         ) {
-            let prefixes: [&[u8]; 6] = [
-                b"PK\x03\x04",
-                &[0x1f, 0x8b, 0x08],
-                b"BZh91AY&SY",
-                &[0xfd, b'7', b'z', b'X', b'Z', 0x00],
-                &[0x28, 0xb5, 0x2f, 0xfd],
-                b"PK\x05\x06",
-            ];
-            let mut bytes = prefixes[magic].to_vec();
+            let mut bytes = MAGICS[magic].to_vec();
             bytes.extend(tail);
             if let Some(format) = Format::of(&bytes) {
                 let limits = Limits::default();

@@ -61,16 +61,8 @@ enum HookCommand {
     /// Write the pre-commit hook, or with --pre-push the pre-push hook, or with --pre-receive
     /// the server's pre-receive hook (an existing hook is kept and runs first).
     Install {
-        /// Write the pre-push hook (`leaktrap scan --pre-push`) instead of the pre-commit one.
-        #[arg(long, conflicts_with = "pre_receive")]
-        pre_push: bool,
-        /// Write the pre-receive hook (`leaktrap scan --pre-receive`) of a server repository,
-        /// usually a bare one: it rejects pushes that add a secret.
-        #[arg(long)]
-        pre_receive: bool,
-        /// The repository whose hook to write (default: the one git would use here).
-        #[arg(long, value_name = "DIR")]
-        git_dir: Option<PathBuf>,
+        #[command(flatten)]
+        hook: WhichHook,
         /// Replace an existing hook instead of chaining it, even one leaktrap chained earlier
         /// (it is saved as <hook>.leaktrap-backup).
         #[arg(long)]
@@ -78,15 +70,36 @@ enum HookCommand {
     },
     /// Remove leaktrap's hook and restore what was there before.
     Uninstall {
-        /// Remove the pre-push hook instead of the pre-commit one.
-        #[arg(long, conflicts_with = "pre_receive")]
-        pre_push: bool,
-        /// Remove the pre-receive hook.
-        #[arg(long)]
-        pre_receive: bool,
-        #[arg(long, value_name = "DIR")]
-        git_dir: Option<PathBuf>,
+        #[command(flatten)]
+        hook: WhichHook,
     },
+}
+
+/// Which hook `hook install` and `hook uninstall` handle, and in which repository.
+#[derive(Debug, Args)]
+struct WhichHook {
+    /// The pre-push hook (`leaktrap scan --pre-push`) instead of the pre-commit one.
+    #[arg(long, conflicts_with = "pre_receive")]
+    pre_push: bool,
+    /// The pre-receive hook (`leaktrap scan --pre-receive`) of a server repository, usually a
+    /// bare one: it rejects pushes that add a secret.
+    #[arg(long)]
+    pre_receive: bool,
+    /// The repository whose hook it is (default: the one git would use here).
+    #[arg(long, value_name = "DIR")]
+    git_dir: Option<PathBuf>,
+}
+
+impl WhichHook {
+    fn kind(&self) -> crate::settings::HookKind {
+        if self.pre_receive {
+            crate::settings::HookKind::PreReceive
+        } else if self.pre_push {
+            crate::settings::HookKind::PrePush
+        } else {
+            crate::settings::HookKind::PreCommit
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,37 +288,18 @@ impl Cli {
                 output,
             },
             CliCommand::Hook { command } => match command {
-                HookCommand::Install {
-                    pre_push,
-                    pre_receive,
-                    git_dir,
+                HookCommand::Install { hook, force } => Command::HookInstall {
+                    kind: hook.kind(),
                     force,
-                } => Command::HookInstall {
-                    kind: hook_kind(pre_push, pre_receive),
-                    force,
-                    git_dir,
+                    git_dir: hook.git_dir,
                 },
-                HookCommand::Uninstall {
-                    pre_push,
-                    pre_receive,
-                    git_dir,
-                } => Command::HookUninstall {
-                    kind: hook_kind(pre_push, pre_receive),
-                    git_dir,
+                HookCommand::Uninstall { hook } => Command::HookUninstall {
+                    kind: hook.kind(),
+                    git_dir: hook.git_dir,
                 },
             },
         };
         Settings { command }
-    }
-}
-
-fn hook_kind(pre_push: bool, pre_receive: bool) -> crate::settings::HookKind {
-    if pre_receive {
-        crate::settings::HookKind::PreReceive
-    } else if pre_push {
-        crate::settings::HookKind::PrePush
-    } else {
-        crate::settings::HookKind::PreCommit
     }
 }
 

@@ -5,17 +5,8 @@
 
 #![no_main]
 
-use leaktrap::archive::{Budget, Flow, Format, Limits, open};
+use leaktrap::archive::{Budget, Flow, Format, Limits, MAGICS, open};
 use libfuzzer_sys::fuzz_target;
-
-const MAGICS: [&[u8]; 6] = [
-    b"PK\x03\x04",
-    &[0x1f, 0x8b, 0x08],
-    b"BZh91AY&SY",
-    &[0xfd, b'7', b'z', b'X', b'Z', 0x00],
-    &[0x28, 0xb5, 0x2f, 0xfd],
-    b"PK\x05\x06",
-];
 
 fn visit_all(bytes: &[u8], limits: &Limits, budget: &Budget, depth: u32, inflated: &mut u64) {
     let Some(format) = Format::of(bytes) else { return };
