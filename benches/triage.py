@@ -46,7 +46,7 @@ def findings(reports, corpus, root):
 
     data = load("leaktrap") or []
     for f in data:
-        yield "leaktrap", f["path"], f["line"], f["rule_id"]
+        yield "leaktrap", relative(f["path"], root), f["line"], f["rule_id"]
     for f in load("gitleaks") or []:
         yield "gitleaks", relative(f["File"], root), max(f["StartLine"], 1), f["RuleID"]
     data = load("betterleaks") or {}
