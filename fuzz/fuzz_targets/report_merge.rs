@@ -36,6 +36,6 @@ fuzz_target!(|data: &[u8]| {
             output: Some(PathBuf::from("/dev/null")),
         },
     };
-    let code = app::run(&settings);
+    let code = app::run(&settings).code();
     assert!(code <= 2, "merge exited {code}");
 });

@@ -61,7 +61,10 @@ fn check(scanner: &Scanner, text: &[u8], matches: &[Match]) {
                 "a raw match's secret is not its span ({})",
                 rule.id
             ),
-            Some(decoder) => assert!(matches!(decoder, "base64" | "percent"), "unknown decoder {decoder:?}"),
+            Some(decoder) => assert!(
+                matches!(decoder, "base64" | "percent" | "hex" | "escape" | "html"),
+                "unknown decoder {decoder:?}"
+            ),
         }
         if let Some(p) = previous {
             assert!(
@@ -104,7 +107,11 @@ fn check(scanner: &Scanner, text: &[u8], matches: &[Match]) {
 
 fn scan(scanner: &Scanner, data: &[u8], focus: Option<&BTreeSet<usize>>) -> Option<Vec<Match>> {
     match scanner.scan_content(data, "fuzz.txt", focus) {
-        Ok(Content::Binary) => None,
+        // A binary file's printable runs are scanned as text: the same checks hold there.
+        Ok(Content::Binary { strings, matches, .. }) => {
+            check(scanner, &strings.text, &matches);
+            Some(matches)
+        }
         Ok(Content::Text { text, matches, .. }) => {
             check(scanner, &text, &matches);
             Some(matches)
