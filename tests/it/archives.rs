@@ -13,7 +13,7 @@ fn tool(dir: &Path, program: &str, args: &[&str]) {
         .args(args)
         .current_dir(dir)
         .output()
-        .unwrap_or_else(|e| panic!("{program} is needed by this test ({e}): apt-get install zip xz-utils zstd bzip2"));
+        .unwrap_or_else(|e| panic!("{program} is needed by this test ({e}): apt-get install zip unzip xz-utils zstd bzip2 default-jdk-headless"));
     assert!(
         out.status.success(),
         "{program} {args:?}: {}",
