@@ -396,7 +396,7 @@ fn zip_entries(
             .and_then(Result::ok)
             .map(|name| name.into_owned())
             .unwrap_or_default();
-        if let Some(name) = inflate_whole(&mut zip, index, limits, meter, &mut inflater, &mut content) {
+        if let Some(name) = inflate_whole(bytes, &mut zip, index, limits, meter, &mut inflater, &mut content) {
             if visit(&name, &content) == Flow::Stop {
                 return;
             }
@@ -450,6 +450,7 @@ fn zip_entries(
 /// declared size that lies makes the call fail (the buffer is never exceeded) or the CRC differ;
 /// then `None`, and the entry is streamed with the meter as any other. Returns the entry's name.
 fn inflate_whole(
+    zip_bytes: &[u8],
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     index: usize,
     limits: &Limits,
@@ -457,17 +458,19 @@ fn inflate_whole(
     inflater: &mut libdeflater::Decompressor,
     into: &mut Vec<u8>,
 ) -> Option<String> {
-    let mut raw = zip.by_index_raw(index).ok()?;
+    let raw = zip.by_index_raw(index).ok()?;
     let size = raw.size();
     let fits = size <= limits.entry_bytes && size <= meter.room() && size <= raw.compressed_size().saturating_mul(1032);
     if !raw.is_file() || raw.compression() != zip::CompressionMethod::Deflated || !fits || raw.encrypted() {
         return None;
     }
-    let mut stored = Vec::with_capacity(raw.compressed_size().min(limits.entry_bytes) as usize);
-    raw.by_ref().take(limits.entry_bytes).read_to_end(&mut stored).ok()?;
+    // The stored bytes are a slice of the archive, which is in memory whole.
+    let start = usize::try_from(raw.data_start()?).ok()?;
+    let end = start.checked_add(usize::try_from(raw.compressed_size()).ok()?)?;
+    let stored = zip_bytes.get(start..end)?;
     into.clear();
     into.resize(size as usize, 0);
-    let inflated = inflater.deflate_decompress(&stored, into).ok()?;
+    let inflated = inflater.deflate_decompress(stored, into).ok()?;
     if inflated as u64 != size || crc32fast::hash(into) != raw.crc32() {
         return None;
     }

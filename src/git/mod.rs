@@ -59,9 +59,8 @@ pub fn reopen(git_dir: &Path) -> Result<Repository, git2::Error> {
 /// objects in `GIT_ALTERNATE_OBJECT_DIRECTORIES`. Directories that are the repository's own
 /// `objects` are left out.
 pub fn object_dirs_from_env(git_dir: &Path) -> Vec<PathBuf> {
-    let own = git_dir.join("objects").canonicalize().ok();
     let mut dirs: Vec<PathBuf> = Vec::new();
-    let named = ["GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH"]
+    let named: Vec<PathBuf> = ["GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH"]
         .into_iter()
         .filter_map(std::env::var_os)
         .map(PathBuf::from)
@@ -69,7 +68,12 @@ pub fn object_dirs_from_env(git_dir: &Path) -> Vec<PathBuf> {
             std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES")
                 .map(|list| std::env::split_paths(&list).collect::<Vec<_>>())
                 .unwrap_or_default(),
-        );
+        )
+        .collect();
+    if named.is_empty() {
+        return dirs;
+    }
+    let own = git_dir.join("objects").canonicalize().ok();
     for dir in named {
         let Ok(canonical) = dir.canonicalize() else { continue };
         if Some(&canonical) != own.as_ref() && !dirs.contains(&canonical) {

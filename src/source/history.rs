@@ -70,7 +70,16 @@ pub fn scan(
     let git_dir = repo.path().to_path_buf();
     let packs = PackStore::open(&git_dir);
     let starts = match (&settings.pushed, settings.range.as_deref()) {
-        (Some(pushed), _) => Some(pushed.clone()),
+        (Some(pushed), _) => {
+            // Hidden commits first, for pre-push and pre-receive alike: the walk takes its
+            // starts last first and, from the pushed tips, stops a few commits past the last
+            // pushed one. In the other order each hidden tip would be walked down until the walk
+            // reached the pushed ones: 0.35 s instead of a few milliseconds for one commit
+            // pushed into git/git, whose 1,008 tags are all hidden.
+            let mut pushed = pushed.clone();
+            pushed.sort_by_key(|start| matches!(start, Start::Push(_)));
+            Some(pushed)
+        }
         (None, Some(spec)) => Some(range_starts(repo, spec)?),
         (None, None) => None,
     };

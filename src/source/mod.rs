@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 use anyhow::anyhow;
 use git2::Repository;
 
+use crate::git::commits::Start;
 use crate::pipeline::Pipeline;
 use crate::settings::{ScanSettings, Target};
 use history::{Coverage, HistorySettings, Progress};
@@ -79,39 +80,13 @@ impl Source {
             }
             Target::PrePush { remote } => {
                 let repo = crate::git::open(None)?;
-                let mut input = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
-                    .map_err(|e| anyhow!("--pre-push: cannot read the refs git passes on standard input: {e}"))?;
-                let pushed = push::pushed_commits(&repo, remote.as_deref(), &input)?;
-                Source::History {
-                    repo,
-                    settings: HistorySettings {
-                        range: None,
-                        pushed: Some(pushed),
-                        limit: None,
-                        threads: settings.threads,
-                        shard: None,
-                    },
-                    received: Vec::new(),
-                }
+                let pushed = push::pushed_commits(&repo, remote.as_deref(), &hook_input("--pre-push")?)?;
+                Source::pushed(repo, pushed, Vec::new(), settings.threads)
             }
             Target::PreReceive { .. } => {
                 let repo = crate::git::open(None)?;
-                let mut input = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
-                    .map_err(|e| anyhow!("--pre-receive: cannot read the refs git passes on standard input: {e}"))?;
-                let received = receive::received_commits(&repo, &input)?;
-                Source::History {
-                    repo,
-                    settings: HistorySettings {
-                        range: None,
-                        pushed: Some(received.starts),
-                        limit: None,
-                        threads: settings.threads,
-                        shard: None,
-                    },
-                    received: received.refs,
-                }
+                let received = receive::received_commits(&repo, &hook_input("--pre-receive")?)?;
+                Source::pushed(repo, received.starts, received.refs, settings.threads)
             }
             Target::History { paths, range, shard } => {
                 let path = match paths.as_slice() {
@@ -136,6 +111,21 @@ impl Source {
                 }
             }
         })
+    }
+
+    /// The commits a push sends or adds, walked from `starts`.
+    fn pushed(repo: Repository, starts: Vec<Start>, received: Vec<receive::ReceivedRef>, threads: usize) -> Source {
+        Source::History {
+            repo,
+            settings: HistorySettings {
+                range: None,
+                pushed: Some(starts),
+                limit: None,
+                threads,
+                shard: None,
+            },
+            received,
+        }
     }
 
     /// Where `.leaktrap.yaml` is looked for and findings' paths are relative to; `None` for
@@ -199,6 +189,14 @@ impl Source {
         }
         Ok(Scanned::default())
     }
+}
+
+/// The ref lines git gives a pre-push or pre-receive hook on standard input.
+fn hook_input(flag: &str) -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
+        .map_err(|e| anyhow!("{flag}: cannot read the refs git passes on standard input: {e}"))?;
+    Ok(input)
 }
 
 /// For `--history PATH` with PATH inside a repository's work tree: the part of the tree to scan

@@ -68,10 +68,6 @@ pub fn pushed_commits(repo: &Repository, remote_name: Option<&str>, input: &str)
             starts.extend(tips.iter().copied().map(Start::Hide));
         }
     }
-    // Hidden commits first: the walk takes its starts last first, and from the pushed tips it
-    // stops soon after the last pushed commit; from hidden ones, it would walk each down to them
-    // (see `receive::received_commits`).
-    starts.sort_by_key(|start| matches!(start, Start::Push(_)));
     Ok(starts)
 }
 
