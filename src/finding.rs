@@ -48,6 +48,10 @@ pub struct Finding {
     /// both reasons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_rules: Vec<String>,
+    /// With several repositories scanned at once: the repository (as shown, relative to the
+    /// current directory) the finding is in; `path` then starts with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     /// The path relative to the scanned root when `path` (shown relative to the current
     /// directory) differs: what a baseline records. In memory only.
     #[serde(skip)]
@@ -306,6 +310,7 @@ impl<'a> BlobText<'a> {
             also_at: commit.map(|_| Vec::new()),
             present_at_tip: None,
             also_rules: Vec::new(),
+            repository: None,
             root_path: origin.root_relative.clone(),
             raw_secret: m.secret.clone(),
         }

@@ -2,6 +2,7 @@
 //! shared with `leaktrap baseline`, which writes the same findings as fingerprints.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -180,16 +181,30 @@ fn blocked_message(settings: &ScanSettings, findings: &[Finding]) -> Option<Stri
 }
 
 /// Opens the source, loads the config, runs the pipeline, and collects sorted findings.
-/// `--history A B` scans each repository in turn, with its own config, as one report.
+/// `--history A B` scans each repository in turn, with its own config, as one report; a PATH
+/// that is not in a repository stands for every repository beneath it.
 pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
     let Target::History { paths, .. } = &settings.target else {
         return collect_one(settings, started);
     };
-    if paths.len() < 2 {
+    let repositories = repositories(paths)?;
+    if repositories.len() < 2 && paths.len() < 2 && repositories.first() == paths.first() {
         return collect_one(settings, started);
     }
+    let on_terminal = !settings.quiet && std::io::stderr().is_terminal();
     let mut all: Option<Collected> = None;
-    for path in paths {
+    let mut broken = 0u64;
+    let mut last_error = None;
+    for (n, path) in repositories.iter().enumerate() {
+        if on_terminal {
+            eprintln!(
+                "leaktrap: repository {}/{}: {} ({} to go)",
+                n + 1,
+                repositories.len(),
+                path.display(),
+                repositories.len() - n - 1
+            );
+        }
         let one = ScanSettings {
             target: match &settings.target {
                 Target::History { range, shard, .. } => Target::History {
@@ -201,7 +216,20 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             },
             ..settings.clone()
         };
-        let mut collected = collect_one(&one, started)?;
+        let mut collected = match collect_one(&one, started) {
+            Ok(collected) => collected,
+            Err(e) => {
+                // One broken repository must not hide the others' secrets: say which, go on,
+                // and let the exit code say the audit is incomplete.
+                eprintln!(
+                    "leaktrap: {}: cannot be scanned: {e:#}\nhint: the other repositories are still scanned and the run exits 2; run `git fsck` in this one",
+                    path.display()
+                );
+                broken += 1;
+                last_error = Some(e);
+                continue;
+            }
+        };
         // Paths are repository-relative: with several repositories, each names its own.
         let top = git2::Repository::discover(path).map_or_else(|_| path.clone(), |repo| crate::git::root(&repo));
         let top = top.canonicalize().unwrap_or(top);
@@ -209,6 +237,7 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         let repository = repository.trim_end_matches('/');
         for finding in &mut collected.findings {
             finding.path = format!("{repository}/{}", finding.path);
+            finding.repository = Some(repository.to_string());
             for also in finding.also_at.iter_mut().flatten() {
                 *also = format!("{repository}/{also}");
             }
@@ -221,7 +250,35 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             }
         });
     }
-    Ok(all.expect("two or more repositories were scanned"))
+    match (all, last_error) {
+        (Some(all), _) => {
+            all.stats.errors.fetch_add(broken, std::sync::atomic::Ordering::Relaxed);
+            Ok(all)
+        }
+        (None, Some(e)) => Err(e),
+        (None, None) => anyhow::bail!("no repository was scanned"),
+    }
+}
+
+/// The repositories the PATHs name: a PATH in a repository is that repository (or the part of
+/// it beneath PATH); a directory that is not is searched for repositories beneath it.
+fn repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() || git2::Repository::discover(path).is_ok() {
+            out.push(path.clone());
+            continue;
+        }
+        let beneath = crate::git::discover::repositories_beneath(path);
+        if beneath.is_empty() {
+            anyhow::bail!(
+                "{}: no git repository in it or beneath it\nhint: name a repository, or a folder of clones, e.g. `leaktrap scan --history ~/src`",
+                path.display()
+            );
+        }
+        out.extend(beneath);
+    }
+    Ok(out)
 }
 
 impl Collected {

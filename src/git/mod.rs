@@ -7,6 +7,7 @@
 //! it uses none of them.
 
 pub mod commits;
+pub mod discover;
 pub mod index_file;
 pub mod object;
 pub mod pack;

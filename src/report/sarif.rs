@@ -97,6 +97,9 @@ pub fn render(findings: &[Finding], rules: &RuleSet) -> Vec<u8> {
             if !f.also_rules.is_empty() {
                 properties["also_rules"] = json!(f.also_rules);
             }
+            if let Some(repository) = &f.repository {
+                properties["repository"] = json!(repository);
+            }
             if let Some(commit) = &f.commit {
                 properties["commit"] = json!(commit);
                 properties["author"] = json!(f.author);

@@ -9,17 +9,35 @@ use crate::rules::Severity;
 
 use super::escape::escape_control;
 
-/// Most severe first, then by path: what to triage first is on top.
+/// Most severe first, then by path: what to triage first is on top. With several
+/// repositories, each one's findings come together under its name.
 pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     colored::control::set_override(color);
     let mut ordered: Vec<&Finding> = findings.iter().collect();
     ordered.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
+        a.repository
+            .cmp(&b.repository)
+            .then_with(|| b.severity.cmp(&a.severity))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     let mut out = String::new();
+    let mut repository: Option<&str> = None;
     for f in ordered {
+        if let Some(this) = f.repository.as_deref()
+            && repository != Some(this)
+        {
+            let count = findings
+                .iter()
+                .filter(|g| g.repository.as_deref() == Some(this))
+                .count();
+            let noun = if count == 1 { "finding" } else { "findings" };
+            let _ = writeln!(
+                out,
+                "{} ({count} {noun})\n",
+                format!("== repository {}", escape_control(this)).bold()
+            );
+            repository = Some(this);
+        }
         let location = escape_control(&f.location());
         let severity = match f.severity {
             Severity::Critical | Severity::High => f.severity.as_str().red().bold(),

@@ -8,6 +8,7 @@ mod baseline;
 mod cli;
 mod common;
 mod encodings;
+mod fleet;
 mod gate;
 mod git;
 mod layout;

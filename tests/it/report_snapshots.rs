@@ -69,6 +69,7 @@ fn finding(rule_id: &str, path: &str, line: usize, secret: &str) -> Finding {
         also_at: None,
         present_at_tip: None,
         also_rules: Vec::new(),
+        repository: None,
         root_path: None,
         raw_secret: Vec::new(),
     }
