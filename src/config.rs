@@ -11,6 +11,8 @@ use crate::rules::{self, RuleSet, RuleSyntax, Trust, compile_regex};
 
 /// The file name looked for at the scanned root.
 pub const CONFIG_FILE_NAME: &str = ".leaktrap.yaml";
+/// A gitleaks config, read directly when the root has no `.leaktrap.yaml`.
+pub const GITLEAKS_FILE_NAME: &str = ".gitleaks.toml";
 /// The newest config format this build understands.
 pub const CONFIG_VERSION: u32 = 1;
 
@@ -184,6 +186,10 @@ pub struct Config {
     pub allowlist: Allowlist,
     pub max_file_size: Option<u64>,
     pub pre_receive: PreReceivePolicy,
+    /// What a gitleaks config holds that leaktrap could not map, for stderr.
+    pub warnings: Vec<String>,
+    /// Whether `file` is a gitleaks config, translated as it was read.
+    pub from_gitleaks: bool,
 }
 
 impl Config {
@@ -195,14 +201,18 @@ impl Config {
         })
     }
 
-    /// `--config FILE` if given, else `.leaktrap.yaml` at `root` if present, else defaults.
+    /// `--config FILE` if given, else `.leaktrap.yaml` at `root` if present, else a gitleaks
+    /// `.gitleaks.toml` there, else defaults.
     pub fn discover(explicit: Option<&Path>, root: &Path) -> Result<Config, ConfigError> {
         match explicit {
             Some(file) => Config::load(file),
             None => {
                 let candidate = root.join(CONFIG_FILE_NAME);
+                let gitleaks = root.join(GITLEAKS_FILE_NAME);
                 if candidate.is_file() {
                     Config::load(&candidate)
+                } else if gitleaks.is_file() {
+                    Config::load(&gitleaks)
                 } else {
                     Config::defaults()
                 }
@@ -210,7 +220,11 @@ impl Config {
         }
     }
 
+    /// A `.toml` file is read as a gitleaks config, anything else as leaktrap's YAML.
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        if file.extension().is_some_and(|e| e == "toml") && file.is_file() {
+            return Config::load_gitleaks(file);
+        }
         if file.is_dir() {
             return Err(ConfigError::new(
                 file,
@@ -228,6 +242,23 @@ impl Config {
             )
         })?;
         Config::parse(file, &text)
+    }
+
+    /// A gitleaks config, translated as `leaktrap config import-gitleaks` would and then
+    /// loaded; what has no equivalent becomes a warning.
+    fn load_gitleaks(file: &Path) -> Result<Config, ConfigError> {
+        let imported = crate::gitleaks::import(file).map_err(|e| {
+            ConfigError::new(
+                file,
+                "",
+                format!("{e:#}"),
+                "fix the TOML where it says, or translate it once with `leaktrap config import-gitleaks` and edit the YAML",
+            )
+        })?;
+        let mut config = Config::parse(file, &imported.yaml)?;
+        config.warnings = imported.notes;
+        config.from_gitleaks = true;
+        Ok(config)
     }
 
     pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -318,6 +349,8 @@ impl Config {
                 timeout: syntax.pre_receive.timeout.map(std::time::Duration::from_secs),
                 on_timeout: syntax.pre_receive.on_timeout.unwrap_or_default(),
             },
+            warnings: Vec::new(),
+            from_gitleaks: false,
         })
     }
 }

@@ -39,6 +39,34 @@ pub struct Allowlist {
     pub commits: Vec<String>,
 }
 
+/// One finding a `.gitleaksignore` line accepts: where it is (the commit, for history), which
+/// rule, which line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreEntry {
+    pub commit: Option<String>,
+    pub path: String,
+    pub rule_id: String,
+    pub line: usize,
+    /// The line as written, to name it.
+    pub text: String,
+}
+
+impl IgnoreEntry {
+    /// An entry with a commit matches that commit's finding only; one without matches a
+    /// finding outside history (work tree, index, stdin), as in gitleaks.
+    fn accepts(&self, finding: &Finding) -> bool {
+        let path = finding.root_path.as_deref().unwrap_or(&finding.path);
+        self.rule_id == finding.rule_id
+            && self.line == finding.line
+            && self.path == path
+            && match (&self.commit, &finding.commit) {
+                (Some(ours), Some(theirs)) => theirs.starts_with(ours.as_str()),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
 /// Why a finding was dropped, naming the entry that dropped it (for `--verbose`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropReason {
@@ -55,6 +83,8 @@ pub enum DropReason {
     Baseline(String),
     /// `--staged`: the finding has no line the change adds.
     NotAdded,
+    /// The `.gitleaksignore` line.
+    GitleaksIgnore(String),
 }
 
 impl DropReason {
@@ -67,6 +97,7 @@ impl DropReason {
             DropReason::RuleAllowlist(entry) => format!("the rule's own allowlist entry '{entry}'"),
             DropReason::InlineAllow(marker) => format!("an inline '{marker}' comment on its line"),
             DropReason::Baseline(fingerprint) => format!("baseline entry {fingerprint}"),
+            DropReason::GitleaksIgnore(entry) => format!(".gitleaksignore entry '{entry}'"),
             DropReason::NotAdded => "not being added by this change (already in HEAD)".to_string(),
         }
     }
@@ -83,6 +114,8 @@ pub struct Filter {
     pub baseline: Option<HashSet<String>>,
     /// Baseline fingerprints that suppressed something, to tell stale entries apart.
     pub baseline_used: std::sync::Mutex<HashSet<String>>,
+    /// `.gitleaksignore` entries at the scanned root.
+    pub ignored: Vec<IgnoreEntry>,
 }
 
 impl Filter {
@@ -164,6 +197,9 @@ impl Filter {
                 .find(|marker| contains(first_line, marker.as_bytes()))
         {
             return Some(DropReason::InlineAllow(marker));
+        }
+        if let Some(entry) = self.ignored.iter().find(|e| e.accepts(finding)) {
+            return Some(DropReason::GitleaksIgnore(entry.text.clone()));
         }
         if self.baseline.as_ref().is_some_and(|b| b.contains(&finding.fingerprint)) {
             self.baseline_used

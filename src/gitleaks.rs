@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
 
+use crate::filter::IgnoreEntry;
 use crate::rules::{RuleSet, compile_regex};
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,12 +84,16 @@ fn translate(config: GitleaksConfig) -> Imported {
     let defaults = RuleSet::embedded().ok();
     let mut disable = Vec::new();
     for id in &extend.disabled_rules {
-        match &defaults {
-            Some(rules) if rules.get(id).is_some() => disable.push(Value::from(id.as_str())),
-            _ => notes.push(format!(
-                "disabledRules: {id:?} has no leaktrap rule of the same id (`leaktrap rules list` shows the ids); nothing disabled"
-            )),
+        let ours = defaults
+            .as_ref()
+            .map(|rules| leaktrap_rules(id, rules))
+            .unwrap_or_default();
+        if ours.is_empty() {
+            notes.push(format!(
+                "disabledRules: {id:?} has no leaktrap rule of the same format (`leaktrap rules list` shows the ids); nothing disabled"
+            ));
         }
+        disable.extend(ours.into_iter().map(Value::from));
     }
     if !extend.use_default && !disable.is_empty() {
         disable.clear();
@@ -162,6 +167,151 @@ fn keep_regex(regex: &str, into: &mut Vec<Value>, label: &str, key: &str, notes:
             "{label}: {key} entry {regex:?} is not valid Rust regex syntax ({e}); dropped"
         )),
     }
+}
+
+/// gitleaks' rule ids and the leaktrap rules that find the same formats (one gitleaks rule may
+/// cover what several leaktrap rules tell apart). Ids the two share are not listed: they map to
+/// themselves. Listed only where the formats match; `docs/gitleaks.md` shows the table.
+pub const RULE_ID_MAP: &[(&str, &[&str])] = &[
+    ("aws-access-token", &["aws-access-key-id", "aws-access-key-pair"]),
+    ("github-oauth", &["github-oauth-token"]),
+    ("gitlab-ptt", &["gitlab-pipeline-trigger-token"]),
+    ("gitlab-rrt", &["gitlab-runner-registration-token"]),
+    ("gitlab-deploy-token", &["gitlab-deploy-token"]),
+    ("slack-config-access-token", &["slack-config-token"]),
+    (
+        "stripe-access-token",
+        &["stripe-live-secret-key", "stripe-test-secret-key"],
+    ),
+    (
+        "private-key",
+        &[
+            "private-key-rsa",
+            "private-key-ec",
+            "private-key-dsa",
+            "private-key-pkcs8",
+            "private-key-encrypted",
+            "private-key-openssh",
+            "private-key-pgp",
+            "private-key-ssh2",
+        ],
+    ),
+    (
+        "generic-api-key",
+        &["generic-secret-assignment", "generic-secret-unquoted"],
+    ),
+    (
+        "openai-api-key",
+        &[
+            "openai-project-api-key",
+            "openai-service-account-key",
+            "openai-admin-key",
+            "openai-legacy-api-key",
+        ],
+    ),
+    ("anthropic-admin-api-key", &["anthropic-admin-key"]),
+    ("gcp-api-key", &["google-api-key"]),
+    ("sendgrid-api-token", &["sendgrid-api-key"]),
+    ("twilio-api-key", &["twilio-api-key-sid", "twilio-api-key-secret"]),
+    ("digitalocean-pat", &["digitalocean-personal-access-token"]),
+    ("digitalocean-access-token", &["digitalocean-oauth-token"]),
+    ("telegram-bot-api-token", &["telegram-bot-token"]),
+    ("mailgun-private-api-token", &["mailgun-api-key"]),
+    ("sentry-org-token", &["sentry-org-auth-token"]),
+    ("sentry-user-token", &["sentry-user-auth-token"]),
+    ("huggingface-organization-api-token", &["huggingface-org-api-token"]),
+    (
+        "doppler-api-token",
+        &["doppler-personal-token", "doppler-service-token"],
+    ),
+    ("pulumi-api-token", &["pulumi-access-token"]),
+    ("databricks-api-token", &["databricks-personal-access-token"]),
+    ("postman-api-token", &["postman-api-key"]),
+    ("azure-ad-client-secret", &["azure-entra-client-secret"]),
+];
+
+/// The leaktrap rules a gitleaks rule id stands for: the table's, else the same id if leaktrap
+/// has it, else none.
+pub fn leaktrap_rules(gitleaks_id: &str, rules: &RuleSet) -> Vec<String> {
+    let mapped: Vec<String> = RULE_ID_MAP
+        .iter()
+        .find(|(id, _)| *id == gitleaks_id)
+        .map(|(_, ours)| {
+            ours.iter()
+                .filter(|o| rules.get(o).is_some())
+                .map(|o| o.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !mapped.is_empty() {
+        return mapped;
+    }
+    if rules.get(gitleaks_id).is_some() {
+        vec![gitleaks_id.to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `.gitleaksignore`: one finding per line, as gitleaks prints its fingerprint,
+/// `commit:path:rule:line` (history) or `path:rule:line` (files); `#` starts a comment. Rule
+/// ids are mapped to leaktrap's; entries that cannot be read or mapped are returned as warnings.
+pub fn read_ignore(file: &Path, rules: &RuleSet) -> anyhow::Result<(Vec<IgnoreEntry>, Vec<String>)> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot be read", file.display()))?;
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some(parsed) = parse_ignore_line(line) else {
+            warnings.push(format!(
+                "{}: line {}: {line:?} is not `commit:path:rule:line` or `path:rule:line`; ignored",
+                file.display(),
+                n + 1
+            ));
+            continue;
+        };
+        let (commit, path, rule, at) = parsed;
+        let ours = leaktrap_rules(rule, rules);
+        if ours.is_empty() {
+            warnings.push(format!(
+                "{}: line {}: rule {rule:?} has no leaktrap rule of the same format; the entry suppresses nothing",
+                file.display(),
+                n + 1
+            ));
+        }
+        for rule_id in ours {
+            entries.push(IgnoreEntry {
+                commit: commit.map(str::to_string),
+                path: path.to_string(),
+                rule_id,
+                line: at,
+                text: line.to_string(),
+            });
+        }
+    }
+    Ok((entries, warnings))
+}
+
+/// Splits from the right, since a path may hold `:`; a leading hex run of 7 to 40 digits is
+/// the commit only when a path follows it.
+fn parse_ignore_line(line: &str) -> Option<(Option<&str>, &str, &str, usize)> {
+    let (rest, at) = line.rsplit_once(':')?;
+    let at: usize = at.parse().ok()?;
+    let (rest, rule) = rest.rsplit_once(':')?;
+    if rule.is_empty() || rest.is_empty() {
+        return None;
+    }
+    if let Some((commit, path)) = rest.split_once(':')
+        && (7..=40).contains(&commit.len())
+        && commit.bytes().all(|b| b.is_ascii_hexdigit())
+        && !path.is_empty()
+    {
+        return Some((Some(commit), path, rule, at));
+    }
+    Some((None, rest, rule, at))
 }
 
 /// Kebab-case id from a gitleaks id (which may use other characters).
@@ -301,4 +451,37 @@ fn required_literals(regex: &str) -> Option<Vec<String>> {
     keywords.sort();
     keywords.dedup();
     (!keywords.is_empty() && keywords.len() <= 64 && keywords.iter().all(|k| k.len() >= 3)).then_some(keywords)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignore_lines_split_from_the_right_so_paths_may_hold_colons() {
+        assert_eq!(
+            parse_ignore_line("0123abcd:src/a:b.py:github-pat:12"),
+            Some((Some("0123abcd"), "src/a:b.py", "github-pat", 12))
+        );
+        assert_eq!(parse_ignore_line("c:/x.py:jwt:3"), Some((None, "c:/x.py", "jwt", 3)));
+        assert_eq!(parse_ignore_line("x.py:jwt:3"), Some((None, "x.py", "jwt", 3)));
+        assert_eq!(parse_ignore_line("x.py:jwt:three"), None);
+        assert_eq!(parse_ignore_line("jwt:3"), None);
+    }
+
+    #[test]
+    fn every_mapped_id_names_an_embedded_rule_and_is_in_the_docs() {
+        let rules = RuleSet::embedded().unwrap();
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/gitleaks.md")).unwrap();
+        for (gitleaks, ours) in RULE_ID_MAP {
+            for id in *ours {
+                assert!(rules.get(id).is_some(), "{gitleaks} maps to {id}, which is not a rule");
+            }
+            let row = format!(
+                "| `{gitleaks}` | {} |",
+                ours.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+            );
+            assert!(docs.contains(&row), "docs/gitleaks.md lacks the row\n{row}");
+        }
+    }
 }

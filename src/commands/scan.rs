@@ -299,12 +299,34 @@ impl Collected {
 
 fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Collected> {
     let source = Source::open(settings)?;
-    let config = match source.root() {
-        Some(root) => Config::discover(settings.config.as_deref(), &root)?,
+    let root = source.root();
+    let config = match &root {
+        Some(root) => Config::discover(settings.config.as_deref(), root)?,
         None => match &settings.config {
             Some(file) => Config::load(file)?,
             None => Config::defaults()?,
         },
+    };
+    if let (true, Some(file)) = (config.from_gitleaks, &config.file) {
+        if !settings.quiet {
+            eprintln!(
+                "leaktrap: config: {} (a gitleaks config, read as is; `leaktrap config import-gitleaks` translates it to .leaktrap.yaml)",
+                file.display()
+            );
+        }
+        for warning in &config.warnings {
+            eprintln!("warning: {}: {warning}", file.display());
+        }
+    }
+    let ignored = match root.as_ref().map(|r| r.join(".gitleaksignore")).filter(|f| f.is_file()) {
+        Some(file) => {
+            let (entries, warnings) = crate::gitleaks::read_ignore(&file, &config.rules)?;
+            for warning in warnings {
+                eprintln!("warning: {warning}");
+            }
+            entries
+        }
+        None => Vec::new(),
     };
     let skip_push = match &settings.target {
         Target::PreReceive { timeout, on_timeout } => {
@@ -330,6 +352,7 @@ fn collect_one(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         allowlist: config.allowlist,
         inline_allow: settings.inline_allow,
         baseline: baseline.as_ref().map(|b| b.fingerprint_set()),
+        ignored,
         ..Filter::default()
     };
     let pipeline = Pipeline::new(

@@ -11,6 +11,7 @@ mod encodings;
 mod fleet;
 mod gate;
 mod git;
+mod gitleaks_files;
 mod layout;
 mod properties;
 mod reliability;
