@@ -21,6 +21,14 @@ impl Run {
         })
     }
 
+    /// Two string fields of every JSON finding, e.g. `("path", "commit")`.
+    pub fn field_pairs(&self, a: &str, b: &str) -> Vec<(String, String)> {
+        self.json()
+            .iter()
+            .map(|f| (f[a].as_str().unwrap().to_string(), f[b].as_str().unwrap().to_string()))
+            .collect()
+    }
+
     /// (path, line, rule_id) of every JSON finding.
     pub fn locations(&self) -> Vec<(String, u64, String)> {
         self.json()

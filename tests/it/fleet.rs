@@ -42,16 +42,7 @@ fn a_folder_of_repositories_is_scanned_repository_by_repository() {
     fleet(dir.path());
     let out = run(dir.path(), &["scan", "--history", ".", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let mut seen: Vec<(String, String)> = out
-        .json()
-        .iter()
-        .map(|f| {
-            (
-                f["repository"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let mut seen = out.field_pairs("repository", "path");
     seen.sort();
     // The linked worktree shares alpha's objects: it is scanned once, under the first name
     // reached. Nothing is found twice through a `.git` directory or `.git/modules`.

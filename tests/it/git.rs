@@ -387,16 +387,7 @@ fn history_covers_merges_conflict_resolutions_tags_and_detached_head() {
     let detached = commit_all(dir.path(), "detached work");
 
     let out = history(dir.path(), &[]);
-    let commits: Vec<(String, String)> = out
-        .json()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["commit"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let commits = out.field_pairs("path", "commit");
     assert_eq!(
         commits,
         vec![
