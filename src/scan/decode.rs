@@ -172,10 +172,11 @@ pub fn decoded_runs(text: &[u8]) -> Vec<DecodedRun> {
         if at < covered_to[slot] {
             continue;
         }
-        if let Some(run) = escaped_run(text, at, decoder) {
-            covered_to[slot] = run.end;
-            runs.push(run);
-        }
+        // Every escape inside a run finds the same run and the same verdict: judge it once,
+        // or a long line of escapes costs its length squared.
+        let (end, run) = escaped_run(text, at, decoder);
+        covered_to[slot] = end;
+        runs.extend(run);
     }
     runs
 }
@@ -378,12 +379,15 @@ fn escape_at(decoder: Decoder, bytes: &[u8]) -> Option<Escape> {
 
 /// The run of text around an escape at `at` (up to whitespace or a quote, or a tag for HTML),
 /// decoded, when it holds at least two escapes that tell the encoding (one, for an HTML numeric
-/// reference) and decodes to printable single-line text.
-fn escaped_run(text: &[u8], at: usize, decoder: Decoder) -> Option<DecodedRun> {
+/// reference) and decodes to printable single-line text; and where the run ends, decoded or
+/// not, so that the escapes after `at` in it are not judged again.
+fn escaped_run(text: &[u8], at: usize, decoder: Decoder) -> (usize, Option<DecodedRun>) {
     // Runs start only at an escape that tells the encoding: C's many `\n`s cost one look each.
-    let first = escape_at(decoder, &text[at..]).filter(|e| e.telling)?;
+    let Some(first) = escape_at(decoder, &text[at..]).filter(|e| e.telling) else {
+        return (at, None);
+    };
     if decoder == Decoder::Percent && !reserved_escape(text, at) {
-        return None;
+        return (at, None);
     }
     let stops: &[u8] = match decoder {
         Decoder::Html => b"\"'`<>",
@@ -420,9 +424,9 @@ fn escaped_run(text: &[u8], at: usize, decoder: Decoder) -> Option<DecodedRun> {
         _ => telling >= 2,
     };
     if !enough || !printable(&decoded) || decoded.contains(&b'\n') {
-        return None;
+        return (end, None);
     }
-    Some(in_line(text, start, end, decoded, decoder))
+    (end, Some(in_line(text, start, end, decoded, decoder)))
 }
 
 fn hex(b: Option<&u8>) -> Option<u8> {
@@ -430,10 +434,18 @@ fn hex(b: Option<&u8>) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// The run's line with the run replaced by `decoded`.
+/// How much of the run's line on either side is kept around the decoded text: enough for the
+/// `password = "` or `Authorization: Basic` a rule looks for before a value, and a bound, so
+/// that a minified line holding thousands of runs is not copied and rescanned for each one.
+const LINE_CONTEXT: usize = 256;
+
+/// The run's line (at most `LINE_CONTEXT` bytes of it either side) with the run replaced by
+/// `decoded`.
 fn in_line(text: &[u8], start: usize, end: usize, decoded: Vec<u8>, decoder: Decoder) -> DecodedRun {
-    let line_start = memchr::memrchr(b'\n', &text[..start]).map_or(0, |p| p + 1);
-    let line_end = memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |p| end + p);
+    let before = start.saturating_sub(LINE_CONTEXT);
+    let line_start = memchr::memrchr(b'\n', &text[before..start]).map_or(before, |p| before + p + 1);
+    let after = (end + LINE_CONTEXT).min(text.len());
+    let line_end = memchr::memchr(b'\n', &text[end..after]).map_or(after, |p| end + p);
     let mut line = Vec::with_capacity(line_end - line_start + decoded.len());
     line.extend_from_slice(&text[line_start..start]);
     let decoded_start = line.len();

@@ -238,7 +238,11 @@ impl Scanner {
                 if focus.is_some_and(|spans| !spans.iter().any(|&(s, e)| run.start < e && s < run.end)) {
                     continue;
                 }
-                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, None, &mut Vec::new())? {
+                // Only what overlaps the decoded bytes is kept, so only that is looked for: the
+                // other runs on the kept line are decoded in their own turn, not once per
+                // neighbour.
+                let decoded = [(run.decoded_start, run.decoded_end)];
+                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, Some(&decoded), &mut Vec::new())? {
                     if inner.start < run.decoded_end && run.decoded_start < inner.end {
                         matches.push(Match {
                             start: run.start,

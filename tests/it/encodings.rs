@@ -98,3 +98,33 @@ fn ordinary_escapes_hashes_and_entities_are_not_decoded_into_findings() {
     let found = found(dir.path());
     assert_eq!(found, [("leak.txt".to_string(), 1, 4, String::new())]);
 }
+
+/// A decoded value is scanned with at most a few hundred bytes of its line around it: a token
+/// twenty kilobytes along a minified line is still found, at its own column.
+#[test]
+fn a_value_far_along_a_minified_line_is_found_at_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let padding = "var a=1;".repeat(2500);
+    write(
+        dir.path(),
+        "bundle.min.js",
+        format!(
+            "{padding}k=\"{}\";{padding}b=\"{}\";\n",
+            unicode_escaped(&tokens::github_pat(6)),
+            base64(&format!("token {}", tokens::github_pat(7)))
+        ),
+    );
+    let second = 2 * padding.len() + 3 + unicode_escaped(&tokens::github_pat(6)).len() + 5;
+    assert_eq!(
+        found(dir.path()),
+        [
+            (
+                "bundle.min.js".to_string(),
+                1,
+                padding.len() as u64 + 4,
+                "escape".to_string()
+            ),
+            ("bundle.min.js".to_string(), 1, second as u64 + 1, "base64".to_string()),
+        ]
+    );
+}

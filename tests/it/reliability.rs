@@ -907,3 +907,54 @@ fn base64_of(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+/// Lines made of encoded runs, as minified bundles and generated tables hold: one long run of
+/// escapes that decodes to nothing printable, tens of thousands of short escaped values, and
+/// as many base64 values. Each run is judged once and decoded with a bounded piece of its
+/// line, so a megabyte costs what a megabyte costs (before, one such file in a real history
+/// took minutes); the time bound only catches a hang.
+#[test]
+fn lines_of_encoded_runs_cost_their_length_not_its_square() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let (line, token) = secret_line(12);
+    let one_run = format!("x = \"{}\"\n", "\\u00e9\\u0301".repeat(90_000));
+    let short_runs = (0..70_000).map(|_| "k=\\u0041\\u0042").collect::<Vec<_>>().join(" ");
+    let base64_values = (0..40_000)
+        .map(|n| {
+            format!(
+                "v={}",
+                base64::engine::general_purpose::STANDARD.encode(format!("hello world {n}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (name, text) in [
+        ("table.py", one_run),
+        ("bundle.js", short_runs),
+        ("values.txt", base64_values),
+    ] {
+        assert!(text.len() > MIB as usize, "{name}: {} bytes", text.len());
+        write(dir.path(), name, format!("{text}\n{line}"));
+    }
+    let started = Instant::now();
+    let out = measure(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mut found: Vec<String> = out
+        .json()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["bundle.js", "table.py", "values.txt"],
+        "the token after each line is found"
+    );
+    assert!(!out.stdout.contains(&token), "the report redacts it");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
