@@ -214,6 +214,11 @@ struct ScanArgs {
     /// JSON reports with `leaktrap merge`).
     #[arg(long, value_name = "K/N", requires = "history")]
     shard: Option<crate::settings::Shard>,
+    /// With --shard over several repositories: one with fewer commits than this is scanned
+    /// whole by a single job, a bigger one is split by blobs across all jobs (0 splits every
+    /// repository).
+    #[arg(long, value_name = "COMMITS", requires = "shard", default_value_t = crate::settings::SHARD_WHOLE_BELOW)]
+    shard_whole: usize,
     /// Config file (default: .leaktrap.yaml at the scanned root).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -325,7 +330,10 @@ impl ScanArgs {
             Target::History {
                 paths: self.paths,
                 range: self.range,
-                shard: self.shard,
+                shard: self.shard.map(|shard| crate::settings::Shard {
+                    whole_below: self.shard_whole,
+                    ..shard
+                }),
             }
         } else if self.paths.is_empty() {
             Target::Paths(vec![PathBuf::from(".")])

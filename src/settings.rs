@@ -105,7 +105,16 @@ pub struct Shard {
     /// 0-based.
     pub index: u64,
     pub count: u64,
+    /// Over several repositories, one with fewer commits than this goes whole to one job (by
+    /// the hash of its path), so that a job opens only its own small repositories; a bigger
+    /// one is split by blobs like a single repository.
+    pub whole_below: usize,
 }
+
+/// `--shard-whole`'s default: a repository under 10,000 commits (express, flask, requests)
+/// scans in a few seconds on one core, less than the spread between jobs; git/git (85,000)
+/// takes minutes and is worth splitting.
+pub const SHARD_WHOLE_BELOW: usize = 10_000;
 
 impl Shard {
     /// Whether this shard scans the blobs first seen at `path`. All versions of a path land in
@@ -132,7 +141,11 @@ impl std::str::FromStr for Shard {
         if n == 0 || k == 0 || k > n {
             return Err(usage());
         }
-        Ok(Shard { index: k - 1, count: n })
+        Ok(Shard {
+            index: k - 1,
+            count: n,
+            whole_below: SHARD_WHOLE_BELOW,
+        })
     }
 }
 

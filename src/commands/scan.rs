@@ -16,7 +16,7 @@ use crate::pipeline::{Pipeline, PipelineOptions, Stats};
 use crate::progress::{human_bytes, peak_memory, progress_display, summary};
 use crate::report;
 use crate::scan::{ScanOptions, Scanner};
-use crate::settings::{ColorChoice, ScanSettings, Target};
+use crate::settings::{ColorChoice, ScanSettings, Shard, Target};
 use crate::source::history::{Coverage, Progress};
 use crate::source::receive::{ReceivedRef, refs_reaching};
 use crate::source::{Scanned, Source};
@@ -188,26 +188,43 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
         return collect_one(settings, started);
     };
     let repositories = repositories(paths)?;
-    if repositories.len() < 2 && paths.len() < 2 && repositories.first() == paths.first() {
+    if repositories.len() < 2 && paths.len() < 2 && repositories.first().map(|r| &r.path) == paths.first() {
         return collect_one(settings, started);
     }
+    let shard = match &settings.target {
+        Target::History { shard, .. } => *shard,
+        _ => None,
+    };
+    let shares: Vec<(&Found, Option<Shard>)> = repositories
+        .iter()
+        .filter_map(|found| match share(found, shard) {
+            Share::Whole => Some((found, None)),
+            Share::Blobs(shard) => Some((found, Some(shard))),
+            Share::AnotherJob => {
+                if settings.verbose {
+                    eprintln!("leaktrap: {}: scanned whole by another shard", found.path.display());
+                }
+                None
+            }
+        })
+        .collect();
     let on_terminal = !settings.quiet && std::io::stderr().is_terminal();
     let mut all: Option<Collected> = None;
     let mut broken = 0u64;
     let mut last_error = None;
-    for (n, path) in repositories.iter().enumerate() {
+    for (n, (Found { path, .. }, shard)) in shares.iter().enumerate() {
         if on_terminal {
             eprintln!(
                 "leaktrap: repository {}/{}: {} ({} to go)",
                 n + 1,
-                repositories.len(),
+                shares.len(),
                 path.display(),
-                repositories.len() - n - 1
+                shares.len() - n - 1
             );
         }
         let one = ScanSettings {
             target: match &settings.target {
-                Target::History { range, shard, .. } => Target::History {
+                Target::History { range, .. } => Target::History {
                     paths: vec![path.clone()],
                     range: range.clone(),
                     shard: *shard,
@@ -256,17 +273,74 @@ pub fn collect(settings: &ScanSettings, started: Instant) -> anyhow::Result<Coll
             Ok(all)
         }
         (None, Some(e)) => Err(e),
-        (None, None) => anyhow::bail!("no repository was scanned"),
+        (None, None) => nothing_collected(settings),
     }
+}
+
+/// A repository found for `scan --history`, with the name sharded jobs agree on.
+struct Found {
+    path: PathBuf,
+    /// Its path beneath the folder named on the command line (the PATH itself when it was
+    /// named directly): the same in every job, wherever the folder is mounted.
+    key: String,
+}
+
+/// What this job scans of one repository.
+enum Share {
+    Whole,
+    /// This job's share of its blobs.
+    Blobs(Shard),
+    /// A small repository another job scans whole.
+    AnotherJob,
+}
+
+/// With `--shard` over several repositories, small ones go whole to the job their key hashes
+/// to and big ones are split by blobs; without it, each is scanned whole.
+fn share(found: &Found, shard: Option<Shard>) -> Share {
+    let Some(shard) = shard else { return Share::Whole };
+    let small = git2::Repository::open(&found.path)
+        .ok()
+        .and_then(|repo| crate::git::commits::fewer_commits_than(&repo, shard.whole_below));
+    match small {
+        Some(true) if shard.owns(&found.key) => Share::Whole,
+        Some(true) => Share::AnotherJob,
+        // A repository that cannot be walked is every job's: each reports it.
+        Some(false) | None => Share::Blobs(shard),
+    }
+}
+
+/// The report of a job whose shard holds none of the repositories: empty, and complete.
+fn nothing_collected(settings: &ScanSettings) -> anyhow::Result<Collected> {
+    let config = match &settings.config {
+        Some(file) => Config::load(file)?,
+        None => Config::defaults()?,
+    };
+    Ok(Collected {
+        findings: Vec::new(),
+        stats: Stats::default(),
+        scanner: Scanner::new(
+            config.rules,
+            ScanOptions {
+                prefilter: settings.prefilter,
+                decode: true,
+            },
+        ),
+        coverage: Some(Coverage::default()),
+        stale_baseline: Vec::new(),
+        received: Vec::new(),
+    })
 }
 
 /// The repositories the PATHs name: a PATH in a repository is that repository (or the part of
 /// it beneath PATH); a directory that is not is searched for repositories beneath it.
-fn repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+fn repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<Found>> {
     let mut out = Vec::new();
     for path in paths {
         if !path.is_dir() || git2::Repository::discover(path).is_ok() {
-            out.push(path.clone());
+            out.push(Found {
+                path: path.clone(),
+                key: path.to_string_lossy().into_owned(),
+            });
             continue;
         }
         let beneath = crate::git::discover::repositories_beneath(path);
@@ -276,7 +350,16 @@ fn repositories(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
                 path.display()
             );
         }
-        out.extend(beneath);
+        out.extend(beneath.into_iter().map(|found| {
+            Found {
+                key: found
+                    .strip_prefix(path)
+                    .unwrap_or(&found)
+                    .to_string_lossy()
+                    .into_owned(),
+                path: found,
+            }
+        }));
     }
     Ok(out)
 }

@@ -75,6 +75,29 @@ pub fn every_commit(repo: &Repository, packs: Option<&PackStore>, helper: bool) 
     commits_from(repo, packs, helper, &starts)
 }
 
+/// Whether fewer than `cap` commits are reachable from the refs and HEAD, counting no further
+/// than `cap`. Commits, not bytes on disk: every clone of the same refs agrees on it however
+/// git packed it, which is what lets sharded jobs agree on which repositories are small.
+/// `None` when the repository cannot be walked (the scan then reports why).
+pub fn fewer_commits_than(repo: &Repository, cap: usize) -> Option<bool> {
+    if cap == 0 {
+        return Some(false);
+    }
+    let mut walk = repo.revwalk().ok()?;
+    walk.push_glob("*").ok()?;
+    // A detached HEAD is reachable from no ref; an unborn one is no commit at all.
+    let _ = walk.push_head();
+    let mut seen = 0;
+    for commit in walk {
+        commit.ok()?;
+        seen += 1;
+        if seen >= cap {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
 /// What a revwalk is given, in the order it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Start {

@@ -88,6 +88,39 @@ fn a_broken_repository_is_reported_and_the_others_are_still_scanned() {
     );
 }
 
+/// Runs `scan --history PATHS --shard k/N EXTRA` for every k and returns each shard's report
+/// file and the repositories it found secrets in.
+fn run_shards(dir: &Path, paths: &[&str], count: u64, extra: &[&str]) -> Vec<(String, Vec<String>)> {
+    (1..=count)
+        .map(|k| {
+            let file = dir.join(format!("shard{k}of{count}.json"));
+            let shard = format!("{k}/{count}");
+            let mut args = vec!["scan", "--history"];
+            args.extend(paths);
+            args.extend(["--shard", &shard, "--format", "json", "-o", file.to_str().unwrap()]);
+            args.extend(extra);
+            let out = run(dir, &args);
+            assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+            let report: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            let mut repositories: Vec<String> = report
+                .iter()
+                .map(|f| f["repository"].as_str().unwrap().to_string())
+                .collect();
+            repositories.dedup();
+            (file.to_str().unwrap().to_string(), repositories)
+        })
+        .collect()
+}
+
+/// `leaktrap merge` of the shards' reports, as JSON text.
+fn merged(dir: &Path, shards: &[(String, Vec<String>)]) -> String {
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(shards.iter().map(|(file, _)| file.as_str()));
+    let merged = run(dir, &args);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    merged.stdout
+}
+
 #[test]
 fn several_folders_and_shards_merge_to_the_single_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -95,33 +128,67 @@ fn several_folders_and_shards_merge_to_the_single_run() {
     let whole = run(dir.path(), &["scan", "--history", "group", "alpha", "--format", "json"]);
     assert_eq!(whole.code, 1, "{}", whole.stderr);
     assert_eq!(whole.json().len(), 3, "{}", whole.stdout);
-    let mut files = Vec::new();
-    for k in 1..=2 {
-        let file = dir.path().join(format!("shard{k}.json"));
-        let shard = format!("{k}/2");
-        let out = run(
-            dir.path(),
-            &[
-                "scan",
-                "--history",
-                "group",
-                "alpha",
-                "--shard",
-                &shard,
-                "--format",
-                "json",
-                "-o",
-                file.to_str().unwrap(),
-            ],
-        );
-        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
-        files.push(file.to_str().unwrap().to_string());
+    let shards = run_shards(dir.path(), &["group", "alpha"], 2, &[]);
+    assert_eq!(merged(dir.path(), &shards), whole.stdout);
+}
+
+/// Over a folder, a small repository goes whole to one job, so that a job opens only its own;
+/// a big one (here: three commits or more, by `--shard-whole 3`) is split by blobs across jobs.
+#[test]
+fn shards_take_small_repositories_whole_and_split_big_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    fleet(dir.path());
+    // Four secrets at four paths each: split by blobs, they would land in several shards.
+    for (name, commits) in [("small", 1u64), ("big", 3)] {
+        let repo = dir.path().join(name);
+        std::fs::create_dir_all(&repo).unwrap();
+        git_init(&repo);
+        for n in 0..commits {
+            for file in 0..4u64 {
+                let seed = 100 + commits * 100 + n * 10 + file;
+                write(
+                    &repo,
+                    &format!("svc{file}/config{n}.py"),
+                    format!("KEY = \"{}\"\n", tokens::stripe_live(seed)),
+                );
+            }
+            commit_all(&repo, "more services");
+        }
     }
-    let mut args = vec!["merge", "--format", "json"];
-    args.extend(files.iter().map(String::as_str));
-    let merged = run(dir.path(), &args);
-    assert_eq!(merged.code, 1, "{}", merged.stderr);
-    assert_eq!(merged.stdout, whole.stdout);
+    let holders = |shards: &[(String, Vec<String>)], repository: &str| {
+        shards
+            .iter()
+            .filter(|(_, repos)| repos.iter().any(|r| r == repository))
+            .count()
+    };
+    let whole = run(dir.path(), &["scan", "--history", ".", "--format", "json"]);
+    assert_eq!(whole.code, 1, "{}", whole.stderr);
+    assert_eq!(whole.json().len(), 21, "{}", whole.stdout);
+    let shards = run_shards(dir.path(), &["."], 3, &["--shard-whole", "3"]);
+    assert_eq!(merged(dir.path(), &shards), whole.stdout);
+    for small in [
+        "alpha",
+        "gamma",
+        "group/beta",
+        "group/beta/vendor/gamma",
+        "mirrors/alpha.git",
+        "small",
+    ] {
+        assert_eq!(
+            holders(&shards, small),
+            1,
+            "{small} is scanned whole by one shard: {shards:?}"
+        );
+    }
+    assert!(holders(&shards, "big") >= 2, "big is split across shards: {shards:?}");
+    // `--shard-whole 0` splits every repository, as a single repository is split.
+    let split = run_shards(dir.path(), &["."], 3, &["--shard-whole", "0"]);
+    assert_eq!(merged(dir.path(), &split), whole.stdout);
+    assert!(holders(&split, "small") >= 2, "small is split too: {split:?}");
+    // A job whose share holds no repository reports nothing and exits 0.
+    let many = run_shards(dir.path(), &["alpha", "gamma"], 8, &[]);
+    assert!(many.iter().any(|(_, repos)| repos.is_empty()), "{many:?}");
+    assert_eq!(merged(dir.path(), &many).matches("\"rule_id\"").count(), 2);
 }
 
 #[test]
