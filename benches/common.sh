@@ -12,3 +12,21 @@ fi
 # Peers never reach the network: as root, each runs in a namespace without one.
 offline=()
 if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then offline=(unshare -n); fi
+
+# The number of findings in a JSON (array, or an object holding one) or JSONL report; "-" when
+# there is none.
+findings_count() {
+  local file="$1"
+  [ -s "$file" ] || { echo "-"; return; }
+  python3 - "$file" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read().strip()
+try:
+    data = json.loads(text)
+except ValueError:
+    data = [l for l in text.splitlines() if l.strip()]
+if isinstance(data, dict):
+    data = data.get("findings", data.get("matches", data.get("results", [])))
+print(len(data) if isinstance(data, list) else "?")
+PY
+}

@@ -86,22 +86,6 @@ leaktrap_commands() {
   esac
 }
 
-findings_count() {
-  local file="$1"
-  [ -s "$file" ] || { echo "-"; return; }
-  python3 - "$file" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read().strip()
-try:
-    data = json.loads(text)
-except ValueError:
-    data = [l for l in text.splitlines() if l.strip()]
-if isinstance(data, dict):
-    data = data.get("findings", data.get("matches", data.get("results", [])))
-print(len(data) if isinstance(data, list) else "?")
-PY
-}
-
 # Optimisations must not change results: each use's findings are compared with the previous
 # run's on the same corpus (kept outside the repository).
 state="${XDG_CACHE_HOME:-$HOME/.cache}/leaktrap-bench"
