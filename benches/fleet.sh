@@ -52,8 +52,8 @@ echo
 echo "| tool | median | ratio to leaktrap | peak RSS | findings |"
 echo "|---|---|---|---|---|"
 python3 - "$work/whole.json" "$work/split.json" "$shards" \
-  "$(rss "${whole[1]}")" "$(findings_count "$work/out.leaktrap.json")" \
-  "$( [ ${#whole[@]} -gt 2 ] && rss "${whole[3]}" || echo -)" "$(findings_count "$work/out.kingfisher.json")" <<'PY'
+  "$(rss "${whole[2]}")" "$(findings_count "$work/out.leaktrap.json")" \
+  "$( [ ${#whole[@]} -gt 3 ] && rss "${whole[5]}" || echo -)" "$(findings_count "$work/out.kingfisher.json")" <<'PY'
 import json, statistics, sys
 whole = {r["command"]: statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}
 split = [statistics.median(r["times"]) for r in json.load(open(sys.argv[2]))["results"]]
