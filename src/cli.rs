@@ -145,6 +145,8 @@ enum CliFormat {
     Sarif,
     Junit,
     Csv,
+    /// One self-contained page for people: summary, charts, a filterable table, what to do.
+    Html,
 }
 
 impl From<CliFormat> for Format {
@@ -156,6 +158,7 @@ impl From<CliFormat> for Format {
             CliFormat::Sarif => Format::Sarif,
             CliFormat::Junit => Format::Junit,
             CliFormat::Csv => Format::Csv,
+            CliFormat::Html => Format::Html,
         }
     }
 }

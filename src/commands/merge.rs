@@ -41,7 +41,18 @@ pub fn run(reports: &[PathBuf], format: report::Format, output: Option<&Path>) -
     });
     findings.dedup();
     let rules = RuleSet::embedded()?;
-    let rendered = report::render(format, &findings, false, &rules);
+    let scanned = format!(
+        "{} report{} merged: {}",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        reports
+            .iter()
+            .map(|r| r.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let context = report::RunContext::of_this_run(scanned, rules.rules.len(), &[]);
+    let rendered = report::render(format, &findings, false, &rules, &context);
     deliver(output.as_ref(), &rendered)?;
     Ok(if findings.is_empty() {
         ExitStatus::Clean

@@ -50,7 +50,27 @@ pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
             output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let rendered = report::render(settings.format, &collected.findings, color, &collected.scanner.rules);
+    let context = match settings.format {
+        report::Format::Html => {
+            let scanned = summary(
+                &collected.stats,
+                collected.coverage.as_ref(),
+                collected.findings.len(),
+                started,
+            );
+            let secrets: Vec<&[u8]> = collected.findings.iter().map(|f| f.raw_secret.as_slice()).collect();
+            let scanned = scanned.strip_prefix("leaktrap: ").unwrap_or(&scanned).to_string();
+            report::RunContext::of_this_run(scanned, collected.scanner.rules.rules.len(), &secrets)
+        }
+        _ => report::RunContext::default(),
+    };
+    let rendered = report::render(
+        settings.format,
+        &collected.findings,
+        color,
+        &collected.scanner.rules,
+        &context,
+    );
     let status = if !collected.is_complete() {
         ExitStatus::Error
     } else if collected.findings.is_empty() {

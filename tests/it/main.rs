@@ -12,6 +12,7 @@ mod fleet;
 mod gate;
 mod git;
 mod gitleaks_files;
+mod html_report;
 mod layout;
 mod properties;
 mod reliability;

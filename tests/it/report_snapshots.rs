@@ -6,7 +6,7 @@
 
 use leaktrap::finding::{Finding, fingerprint, redact};
 use leaktrap::origin::SourceKind;
-use leaktrap::report::{Format, render};
+use leaktrap::report::{Format, RunContext, render};
 use leaktrap::rules::{RuleFileSyntax, RuleSet, Severity, Trust, compile_rule};
 
 /// Two rules, so SARIF's rule table and help text come from here rather than the embedded pack.
@@ -116,8 +116,46 @@ fn findings() -> Vec<Finding> {
     all
 }
 
+/// A fixed account of the run, so the HTML report's bytes are pinned too.
+fn context() -> RunContext {
+    RunContext {
+        command: "leaktrap scan --history --format html -o report.html".to_string(),
+        scanned: "scanned 12 commits, 40 unique blobs (1.2 MiB), 4 findings in 0.05s".to_string(),
+        rules: 2,
+        version: "[version]".to_string(),
+        generated: "2026-12-08T00:00:00Z".to_string(),
+    }
+}
+
+/// The HTML report with its inline stylesheet, script and their CSP hashes left out: the
+/// snapshot pins the page's structure and content; the browser test runs the script.
+fn html(findings: &[leaktrap::finding::Finding]) -> String {
+    let page = String::from_utf8(render(Format::Html, findings, false, &rules(), &context())).unwrap();
+    let cut = |page: &str, open: &str, close: &str| -> String {
+        let start = page.find(open).unwrap() + open.len();
+        let end = start + page[start..].find(close).unwrap();
+        format!("{}[{}]{}", &page[..start], open.trim_matches(['<', '>']), &page[end..])
+    };
+    let page = cut(&page, "<style>", "</style>");
+    let page = cut(&page, "<script>", "</script>");
+    regex::Regex::new("sha256-[A-Za-z0-9+/=]+")
+        .unwrap()
+        .replace_all(&page, "sha256-[hash]")
+        .into_owned()
+}
+
+#[test]
+fn html_report() {
+    insta::assert_snapshot!(html(&findings()));
+}
+
+#[test]
+fn html_report_without_findings() {
+    insta::assert_snapshot!(html(&[]));
+}
+
 fn rendered(format: Format, color: bool) -> String {
-    let bytes = render(format, &findings(), color, &rules());
+    let bytes = render(format, &findings(), color, &rules(), &context());
     String::from_utf8(bytes)
         .expect("reports are UTF-8")
         .replace(env!("CARGO_PKG_VERSION"), "[version]")
@@ -170,7 +208,7 @@ fn no_findings_in_every_format() {
     ]
     .into_iter()
     .map(|format| {
-        let bytes = render(format, &[], false, &rules());
+        let bytes = render(format, &[], false, &rules(), &context());
         format!(
             "--- {format:?}\n{}",
             String::from_utf8(bytes)
