@@ -9,20 +9,27 @@ use crate::rules::Severity;
 
 use super::escape::escape_control;
 
-/// Most severe first, then by path: what to triage first is on top. With several
-/// repositories, each one's findings come together under its name.
+/// Grouped by file, the file with the most severe finding first: what to triage first is on
+/// top, and one file's findings are read together. With several repositories, each one's
+/// findings come together under its name. Ends with the counts and what to do next.
 pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     colored::control::set_override(color);
+    let mut worst: std::collections::HashMap<(&Option<String>, &str), Severity> = std::collections::HashMap::new();
+    for f in findings {
+        let entry = worst.entry((&f.repository, f.path.as_str())).or_insert(f.severity);
+        *entry = (*entry).max(f.severity);
+    }
+    let file_rank = |f: &Finding| worst[&(&f.repository, f.path.as_str())];
     let mut ordered: Vec<&Finding> = findings.iter().collect();
     ordered.sort_by(|a, b| {
         a.repository
             .cmp(&b.repository)
-            .then_with(|| b.severity.cmp(&a.severity))
+            .then_with(|| file_rank(b).cmp(&file_rank(a)))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     let mut out = String::new();
     let mut repository: Option<&str> = None;
-    for f in ordered {
+    for &f in &ordered {
         if let Some(this) = f.repository.as_deref()
             && repository != Some(this)
         {
@@ -100,6 +107,29 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
             let _ = writeln!(out, "    also at: {}", list.join(", "));
         }
         out.push('\n');
+    }
+    if let Some(first) = ordered.first() {
+        let files = worst.len();
+        let counts: Vec<String> = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low]
+            .into_iter()
+            .filter_map(|s| {
+                let n = findings.iter().filter(|f| f.severity == s).count();
+                (n > 0).then(|| format!("{n} {}", s.as_str()))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} finding{} in {files} file{}: {}.",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" },
+            counts.join(", ")
+        );
+        let _ = writeln!(
+            out,
+            "Next: rotate each secret first, since it may already be copied (`leaktrap rules show {}` says how),\n  then remove it from the code.\nNot a secret? Add `leaktrap:allow` in a comment on its line, an allowlist entry in .leaktrap.yaml,\n  or accept today's findings with `leaktrap baseline -o .leaktrap-baseline.json`.\nScripts: read `--format json`, not this text.",
+            first.rule_id
+        );
     }
     colored::control::unset_override();
     out.into_bytes()

@@ -186,3 +186,73 @@ fn gitleaks_config_is_imported_with_notes_for_what_does_not_translate() {
         "disabled rules with a leaktrap equivalent are kept"
     );
 }
+
+/// The text report reads file by file: one file's findings together, in line order, the file
+/// with the most severe finding first, then the counts and what to do next.
+#[test]
+fn text_groups_findings_by_file_and_ends_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a_first_by_name.py",
+        format!("AWS_ACCESS_KEY_ID = \"{}\"\n", tokens::aws_key_id(61)),
+    );
+    write(
+        dir.path(),
+        "z_last_by_name.py",
+        format!(
+            "db_password = \"Vq8#nR2!xLp4@wT9\"\n\n\n\nGITHUB_TOKEN = \"{}\"\n",
+            tokens::github_pat(62)
+        ),
+    );
+    let json = run(dir.path(), &["scan", "--format", "json"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let rank = |s: &str| {
+        ["low", "medium", "high", "critical"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
+    let found = json.json();
+    assert!(found.len() >= 3, "{}", json.stdout);
+    let worst = |path: &str| {
+        found
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| rank(f["severity"].as_str().unwrap()))
+            .max()
+            .unwrap()
+    };
+    let mut expected: Vec<(usize, String, u64)> = found
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            (usize::MAX - worst(&path), path, f["line"].as_u64().unwrap())
+        })
+        .collect();
+    expected.sort();
+    let expected: Vec<String> = expected.into_iter().map(|(_, p, l)| format!("{p}:{l}:")).collect();
+    let text = run(dir.path(), &["scan", "--color", "never"]);
+    let shown: Vec<String> = text
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(".py") || l.contains(".py:"))
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| {
+            let mut parts = l.splitn(3, ':');
+            format!("{}:{}:", parts.next().unwrap(), parts.next().unwrap())
+        })
+        .collect();
+    assert_eq!(shown, expected, "{}", text.stdout);
+    assert!(
+        text.stdout.contains(&format!("{} findings in 2 files", found.len())),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Next: rotate each secret first"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("leaktrap rules show "), "{}", text.stdout);
+}
