@@ -7,6 +7,7 @@ mod archives;
 mod baseline;
 mod cli;
 mod common;
+mod docs;
 mod encodings;
 mod fleet;
 mod gate;
