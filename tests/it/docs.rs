@@ -1,10 +1,146 @@
-//! The docs say what the code does: docs/rules.md lists every embedded rule, generated from
-//! `leaktrap rules list`, so the list cannot drift. `LEAKTRAP_UPDATE_DOCS=1 cargo test docs`
-//! rewrites it after a rule is added or changed; review the change with `git diff`.
+//! The docs say what the code does: every `leaktrap` command in a shell block of README.md and
+//! docs/*.md runs, as written, against a real repository; and docs/rules.md lists every
+//! embedded rule, generated from `leaktrap rules list`, so the list cannot drift.
+//! `LEAKTRAP_UPDATE_DOCS=1 cargo test docs` rewrites the list after a rule is added or
+//! changed; review the change with `git diff`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
 
-use crate::common::{project_dir, run};
+use crate::common::{commit_all, git, git_init, project_dir, run, tokens, write};
+
+/// The `leaktrap …` lines of the ```sh blocks of README.md and docs/*.md, with their file.
+fn documented_commands() -> Vec<(String, String)> {
+    let mut files = vec![project_dir().join("README.md")];
+    let mut docs: Vec<_> = std::fs::read_dir(project_dir().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let mut commands = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.strip_prefix(project_dir()).unwrap().display().to_string();
+        let mut in_shell = false;
+        for line in text.lines() {
+            if let Some(fence) = line.trim_start().strip_prefix("```") {
+                in_shell = !in_shell && matches!(fence.trim(), "sh" | "bash" | "shell");
+                continue;
+            }
+            if in_shell && line.trim_start().starts_with("leaktrap ") {
+                commands.push((name.clone(), line.trim().to_string()));
+            }
+        }
+    }
+    commands
+}
+
+/// What the docs' commands take for granted: a repository with history and a secret in it
+/// (the current directory), a folder of clones at `~/src`, a server's bare repository under
+/// `/srv/git`, and somewhere for `/out`.
+fn documented_world(root: &Path) -> std::path::PathBuf {
+    let repo = root.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git_init(&repo);
+    write(&repo, "README.md", "hello\n");
+    commit_all(&repo, "first");
+    write(
+        &repo,
+        "settings.py",
+        format!("GITHUB_TOKEN = \"{}\"\n", tokens::github_pat(71)),
+    );
+    commit_all(&repo, "settings");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    git(root, &["clone", "-q", "repo", "src/app"]);
+    std::fs::create_dir_all(root.join("srv/git")).unwrap();
+    git(root, &["clone", "-q", "--bare", "repo", "srv/git/project.git"]);
+    std::fs::create_dir_all(root.join("out")).unwrap();
+    repo
+}
+
+/// The ```yaml blocks of README.md and docs/*.md that are leaktrap configs (they start with
+/// `version: 1`), with their file.
+fn documented_configs() -> Vec<(String, String)> {
+    let mut configs = Vec::new();
+    for file in std::iter::once(project_dir().join("README.md")).chain(
+        std::fs::read_dir(project_dir().join("docs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    ) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.strip_prefix(project_dir()).unwrap().display().to_string();
+        for block in text.split("```yaml\n").skip(1) {
+            let body = block.split("```").next().unwrap();
+            if body.starts_with("version: 1") {
+                configs.push((name.clone(), body.to_string()));
+            }
+        }
+    }
+    configs
+}
+
+#[test]
+fn every_config_in_the_docs_is_valid() {
+    let configs = documented_configs();
+    assert!(configs.len() >= 2, "{configs:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for (n, (file, config)) in configs.iter().enumerate() {
+        let path = dir.path().join(format!("config{n}.yaml"));
+        std::fs::write(&path, config).unwrap();
+        let out = run(dir.path(), &["config", "check", path.to_str().unwrap()]);
+        assert_eq!(
+            out.code, 0,
+            "{file}: a documented config fails `leaktrap config check`:\n{config}\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn every_leaktrap_command_in_the_docs_runs() {
+    let commands = documented_commands();
+    assert!(commands.len() >= 10, "{commands:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let repo = documented_world(&root);
+    let bin = Path::new(env!("CARGO_BIN_EXE_leaktrap"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    for (file, line) in commands {
+        // The absolute paths the docs use for a server's repositories and a job's output.
+        let script = line
+            .replace("/srv/git", &root.join("srv/git").display().to_string())
+            .replace("/path/to/repo", &repo.display().to_string())
+            .replace("/out/", &format!("{}/", root.join("out").display()));
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("HOME", &root)
+            .env("BASE", "HEAD~1")
+            .env("JOB_COMPLETION_INDEX", "0")
+            .env("SHARDS", "2")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE")
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        assert!(
+            code == 0 || code == 1,
+            "{file}: `{line}` exited {code}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
 
 const BEGIN: &str = "<!-- the rules, generated from `leaktrap rules list` by tests/it/docs.rs -->";
 const END: &str = "<!-- end of the rules -->";
