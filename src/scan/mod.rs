@@ -189,7 +189,7 @@ impl Scanner {
             .filter(|_| self.options.prefilter)
             .map(|lines| line_spans(&text, lines));
         let mut dropped = Vec::new();
-        let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref(), &mut dropped)?;
+        let matches = self.scan_text_at_depth(&text, path, 0, focus.as_deref(), None, &mut dropped)?;
         Ok(Content::Text { text, matches, dropped })
     }
 
@@ -197,7 +197,7 @@ impl Scanner {
     pub fn scan_binary<'a>(&self, bytes: &[u8], path: &str) -> Result<Content<'a>, String> {
         let strings = strings::Strings::of(bytes);
         let mut dropped = Vec::new();
-        let matches = self.scan_text_at_depth(&strings.text, path, 0, None, &mut dropped)?;
+        let matches = self.scan_text_at_depth(&strings.text, path, 0, None, None, &mut dropped)?;
         Ok(Content::Binary {
             strings,
             matches,
@@ -209,7 +209,7 @@ impl Scanner {
     /// no transcoding, which belong to a blob's start.
     pub fn scan_window<'a>(&self, text: &'a [u8], path: &str) -> Result<Content<'a>, String> {
         let mut dropped = Vec::new();
-        let matches = self.scan_text_at_depth(text, path, 0, None, &mut dropped)?;
+        let matches = self.scan_text_at_depth(text, path, 0, None, None, &mut dropped)?;
         Ok(Content::Text {
             text: Cow::Borrowed(text),
             matches,
@@ -220,15 +220,20 @@ impl Scanner {
     /// Runs the candidate rules over text, and again over its decoded runs, and keeps one
     /// match per secret.
     pub fn scan_text(&self, text: &[u8], path: &str) -> Result<Vec<Match>, String> {
-        self.scan_text_at_depth(text, path, 0, None, &mut Vec::new())
+        self.scan_text_at_depth(text, path, 0, None, None, &mut Vec::new())
     }
 
+    /// `decoded`: below depth 0, where the decoded bytes sit in `text` (a run's line); only runs
+    /// inside them are decoded again, since the other runs on that line are decoded in their
+    /// own turn, and decoding them once per neighbour made a line of runs cost its length
+    /// squared.
     fn scan_text_at_depth(
         &self,
         text: &[u8],
         path: &str,
         depth: usize,
         focus: Option<&[(usize, usize)]>,
+        decoded: Option<(usize, usize)>,
         dropped: &mut Vec<Dropped>,
     ) -> Result<Vec<Match>, String> {
         let mut matches = self.raw_matches(text, path, focus, dropped)?;
@@ -238,11 +243,11 @@ impl Scanner {
                 if focus.is_some_and(|spans| !spans.iter().any(|&(s, e)| run.start < e && s < run.end)) {
                     continue;
                 }
-                // Only what overlaps the decoded bytes is kept, so only that is looked for: the
-                // other runs on the kept line are decoded in their own turn, not once per
-                // neighbour.
-                let decoded = [(run.decoded_start, run.decoded_end)];
-                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, Some(&decoded), &mut Vec::new())? {
+                if decoded.is_some_and(|(s, e)| run.start < s || run.end > e) {
+                    continue;
+                }
+                let span = Some((run.decoded_start, run.decoded_end));
+                for inner in self.scan_text_at_depth(&run.text, path, depth + 1, None, span, &mut Vec::new())? {
                     if inner.start < run.decoded_end && run.decoded_start < inner.end {
                         matches.push(Match {
                             start: run.start,
