@@ -99,6 +99,47 @@ pub enum Target {
     },
 }
 
+impl Target {
+    /// What is scanned, in words, for a report's account of the run (the HTML report's
+    /// context): the repositories or paths, and for history the refs or the range.
+    pub fn describe(&self) -> String {
+        let shown = |paths: &[PathBuf]| -> String {
+            if paths.is_empty() {
+                return "the current repository".to_string();
+            }
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Target::Paths(paths) => format!("files under {}", shown(paths)),
+            Target::Stdin => "standard input".to_string(),
+            Target::Staged => "what the index adds to HEAD (pre-commit)".to_string(),
+            Target::PrePush { remote } => format!(
+                "the commits a push sends to {}",
+                remote.as_deref().unwrap_or("the remote")
+            ),
+            Target::PreReceive { .. } => "what a push adds to this repository (pre-receive)".to_string(),
+            Target::History { paths, range, shard } => {
+                let mut text = format!(
+                    "history of {}, {}",
+                    shown(paths),
+                    match range {
+                        Some(range) => format!("range {range}"),
+                        None => "every ref".to_string(),
+                    }
+                );
+                if let Some(shard) = shard {
+                    text.push_str(&format!(", shard {}/{}", shard.index + 1, shard.count));
+                }
+                text
+            }
+        }
+    }
+}
+
 /// `--shard K/N`: this job's share of a history scan, so that N CI jobs split the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {

@@ -41,7 +41,7 @@ pub fn run(reports: &[PathBuf], format: report::Format, output: Option<&Path>) -
     });
     findings.dedup();
     let rules = RuleSet::embedded()?;
-    let scanned = format!(
+    let target = format!(
         "{} report{} merged: {}",
         reports.len(),
         if reports.len() == 1 { "" } else { "s" },
@@ -51,7 +51,8 @@ pub fn run(reports: &[PathBuf], format: report::Format, output: Option<&Path>) -
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let context = report::RunContext::of_this_run(scanned, rules.rules.len(), &[]);
+    let scanned = format!("{} findings after deduplication", findings.len());
+    let context = report::RunContext::of_this_run(target, scanned, rules.rules.len(), &[]);
     let rendered = report::render(format, &findings, false, &rules, &context);
     deliver(output.as_ref(), &rendered)?;
     Ok(if findings.is_empty() {

@@ -60,7 +60,12 @@ pub fn run(settings: &ScanSettings) -> anyhow::Result<ExitStatus> {
             );
             let secrets: Vec<&[u8]> = collected.findings.iter().map(|f| f.raw_secret.as_slice()).collect();
             let scanned = scanned.strip_prefix("leaktrap: ").unwrap_or(&scanned).to_string();
-            report::RunContext::of_this_run(scanned, collected.scanner.rules.rules.len(), &secrets)
+            report::RunContext::of_this_run(
+                settings.target.describe(),
+                scanned,
+                collected.scanner.rules.rules.len(),
+                &secrets,
+            )
         }
         _ => report::RunContext::default(),
     };

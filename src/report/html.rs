@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::rules::{RuleSet, Severity};
 
 use super::RunContext;
-use super::escape::escape_control;
+use super::escape::{escape_control, escape_markup};
 
 const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
@@ -52,21 +52,10 @@ fn hash(block: &str) -> String {
     format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest))
 }
 
-/// Text for HTML content and attribute values, control characters shown escaped.
+/// Text for HTML content and attribute values, control characters shown escaped as the
+/// terminal report shows them.
 fn esc(text: &str) -> String {
-    let text = escape_control(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_markup(&escape_control(text))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -78,9 +67,10 @@ const SEVERITIES: [Severity; 4] = [Severity::Critical, Severity::High, Severity:
 fn header(page: &mut String, findings: &[Finding], context: &RunContext) {
     let _ = write!(
         page,
-        "<header>\n<div class=\"brand\">leaktrap</div>\n<h1>{} finding{}</h1>\n<p class=\"scanned\">{}</p>\n<ul class=\"cards\">\n",
+        "<header>\n<div class=\"brand\">leaktrap</div>\n<h1>{} finding{}</h1>\n<p class=\"scanned\">{}<br>{}</p>\n<ul class=\"cards\">\n",
         findings.len(),
         plural(findings.len()),
+        esc(&context.target),
         esc(&context.scanned)
     );
     for severity in SEVERITIES {
@@ -407,8 +397,9 @@ fn remediation(page: &mut String, findings: &[Finding], rules: &RuleSet) {
 fn context_section(page: &mut String, context: &RunContext) {
     let _ = write!(
         page,
-        "<section class=\"context\">\n<h2>This scan</h2>\n<dl>\n<dt>Command</dt><dd><code>{}</code></dd>\n<dt>Scanned</dt><dd>{}</dd>\n<dt>Rules</dt><dd>{} rules, leaktrap {}</dd>\n<dt>Report written</dt><dd>{}</dd>\n</dl>\n<p class=\"sub\">Secrets are redacted as in every leaktrap report; the page loads nothing from the network.</p>\n</section>\n",
+        "<section class=\"context\">\n<h2>This scan</h2>\n<dl>\n<dt>Command</dt><dd><code>{}</code></dd>\n<dt>What</dt><dd>{}</dd>\n<dt>Scanned</dt><dd>{}</dd>\n<dt>Rules</dt><dd>{} rules, leaktrap {}</dd>\n<dt>Report written</dt><dd>{}</dd>\n</dl>\n<p class=\"sub\">Secrets are redacted as in every leaktrap report; the page loads nothing from the network.</p>\n</section>\n",
         esc(&context.command),
+        esc(&context.target),
         esc(&context.scanned),
         context.rules,
         esc(&context.version),

@@ -3,22 +3,7 @@
 
 use crate::finding::Finding;
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot carry most control characters, even escaped.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape::escape_markup;
 
 pub fn render(findings: &[Finding]) -> Vec<u8> {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -47,13 +32,13 @@ pub fn render(findings: &[Finding]) -> Vec<u8> {
         }
         out.push_str(&format!(
             "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-            xml_escape(&f.rule_id),
-            xml_escape(&location),
-            xml_escape(&f.path),
+            escape_markup(&f.rule_id),
+            escape_markup(&location),
+            escape_markup(&f.path),
             f.line,
-            xml_escape(&format!("{} found", f.rule_name)),
+            escape_markup(&format!("{} found", f.rule_name)),
             f.severity.as_str(),
-            xml_escape(&detail)
+            escape_markup(&detail)
         ));
     }
     out.push_str("  </testsuite>\n</testsuites>\n");

@@ -31,7 +31,9 @@ pub enum Format {
 pub struct RunContext {
     /// The command line, with any argument holding a found secret masked.
     pub command: String,
-    /// What was scanned, counted, and how long it took.
+    /// What was scanned: the repositories or paths, the refs or range.
+    pub target: String,
+    /// What was read, counted, and how long it took.
     pub scanned: String,
     /// How many rules were in effect.
     pub rules: usize,
@@ -44,7 +46,7 @@ impl RunContext {
     /// This process's context: its command line with every argument that holds one of
     /// `secrets` masked (a secret piped in is not on it, but one passed as an argument would be),
     /// and the time now.
-    pub fn of_this_run(scanned: String, rules: usize, secrets: &[&[u8]]) -> RunContext {
+    pub fn of_this_run(target: String, scanned: String, rules: usize, secrets: &[&[u8]]) -> RunContext {
         let command = std::env::args()
             .map(|arg| {
                 let holds = secrets
@@ -65,6 +67,7 @@ impl RunContext {
             .map_or(0, |d| d.as_secs() as i64);
         RunContext {
             command,
+            target,
             scanned,
             rules,
             version: env!("CARGO_PKG_VERSION").to_string(),

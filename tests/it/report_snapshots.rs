@@ -120,6 +120,7 @@ fn findings() -> Vec<Finding> {
 fn context() -> RunContext {
     RunContext {
         command: "leaktrap scan --history --format html -o report.html".to_string(),
+        target: "history of the current repository, every ref".to_string(),
         scanned: "scanned 12 commits, 40 unique blobs (1.2 MiB), 4 findings in 0.05s".to_string(),
         rules: 2,
         version: "[version]".to_string(),
