@@ -110,6 +110,26 @@ pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
 }
 
 /// Runs git in `dir` with a fixed identity and no user config; panics on failure.
+/// Runs `leaktrap ARGS --shard k/N --format json -o FILE` in `dir` for every k, checks each
+/// exits 0 or 1, and returns the report files in order.
+pub fn shard_reports(dir: &Path, args: &[&str], count: u64) -> Vec<String> {
+    (1..=count)
+        .map(|k| {
+            let file = dir
+                .join(format!("shard{k}of{count}.json"))
+                .to_str()
+                .unwrap()
+                .to_string();
+            let shard = format!("{k}/{count}");
+            let mut all = args.to_vec();
+            all.extend(["--shard", &shard, "--format", "json", "-o", &file]);
+            let out = run(dir, &all);
+            assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+            file
+        })
+        .collect()
+}
+
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = git_command(dir).args(args).output().expect("git runs");
     assert!(

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{commit_all, git, git_init, run, tokens, write};
+use crate::common::{commit_all, git, git_init, run, shard_reports, tokens, write};
 
 /// A folder of repositories: two work trees (one nested in a group folder), a bare mirror of
 /// the first, a linked worktree of the first, and a submodule inside the second. Each holds
@@ -91,23 +91,19 @@ fn a_broken_repository_is_reported_and_the_others_are_still_scanned() {
 /// Runs `scan --history PATHS --shard k/N EXTRA` for every k and returns each shard's report
 /// file and the repositories it found secrets in.
 fn run_shards(dir: &Path, paths: &[&str], count: u64, extra: &[&str]) -> Vec<(String, Vec<String>)> {
-    (1..=count)
-        .map(|k| {
-            let file = dir.join(format!("shard{k}of{count}.json"));
-            let shard = format!("{k}/{count}");
-            let mut args = vec!["scan", "--history"];
-            args.extend(paths);
-            args.extend(["--shard", &shard, "--format", "json", "-o", file.to_str().unwrap()]);
-            args.extend(extra);
-            let out = run(dir, &args);
-            assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let mut args = vec!["scan", "--history"];
+    args.extend(paths);
+    args.extend(extra);
+    shard_reports(dir, &args, count)
+        .into_iter()
+        .map(|file| {
             let report: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
             let mut repositories: Vec<String> = report
                 .iter()
                 .map(|f| f["repository"].as_str().unwrap().to_string())
                 .collect();
             repositories.dedup();
-            (file.to_str().unwrap().to_string(), repositories)
+            (file, repositories)
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{commit_all, git, git_command, git_init, run, tokens, write};
+use crate::common::{commit_all, git, git_command, git_init, run, shard_reports, tokens, write};
 
 /// The page as the browser built it, after its script ran.
 fn rendered_dom(page: &Path) -> String {
@@ -124,26 +124,7 @@ fn merge_and_clean_scans_write_html() {
     let repo = dir.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
     audited_repository(&repo);
-    let mut files = Vec::new();
-    for k in 1..=2 {
-        let file = dir.path().join(format!("shard{k}.json"));
-        let shard = format!("{k}/2");
-        let out = run(
-            &repo,
-            &[
-                "scan",
-                "--history",
-                "--shard",
-                &shard,
-                "--format",
-                "json",
-                "-o",
-                file.to_str().unwrap(),
-            ],
-        );
-        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
-        files.push(file.to_str().unwrap().to_string());
-    }
+    let files = shard_reports(&repo, &["scan", "--history"], 2);
     let page = dir.path().join("merged.html");
     let mut args = vec!["merge", "--format", "html", "-o", page.to_str().unwrap()];
     args.extend(files.iter().map(String::as_str));
