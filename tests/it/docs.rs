@@ -1,5 +1,5 @@
-//! The docs say what the code does: every `leaktrap` command in a shell block of README.md and
-//! docs/*.md runs, as written, against a real repository; and docs/rules.md lists every
+//! The docs say what the code does: every `leaktrap` command in a shell block, CI snippet or
+//! hook config of README.md and docs/*.md runs, as written, against a real repository; and docs/rules.md lists every
 //! embedded rule, generated from `leaktrap rules list`, so the list cannot drift.
 //! `LEAKTRAP_UPDATE_DOCS=1 cargo test docs` rewrites the list after a rule is added or
 //! changed; review the change with `git diff`.
@@ -10,7 +10,8 @@ use std::process::Command;
 
 use crate::common::{commit_all, git, git_init, project_dir, run, tokens, write};
 
-/// The `leaktrap …` lines of the ```sh blocks of README.md and docs/*.md, with their file.
+/// The `leaktrap …` commands of README.md and docs/*.md, with their file: the lines of ```sh
+/// blocks, and the `run:` steps and script lines of ```yaml blocks (CI snippets, hooks).
 fn documented_commands() -> Vec<(String, String)> {
     let mut files = vec![project_dir().join("README.md")];
     let mut docs: Vec<_> = std::fs::read_dir(project_dir().join("docs"))
@@ -24,14 +25,25 @@ fn documented_commands() -> Vec<(String, String)> {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.strip_prefix(project_dir()).unwrap().display().to_string();
-        let mut in_shell = false;
+        let mut block: Option<&str> = None;
         for line in text.lines() {
             if let Some(fence) = line.trim_start().strip_prefix("```") {
-                in_shell = !in_shell && matches!(fence.trim(), "sh" | "bash" | "shell");
+                block = match block {
+                    Some(_) => None,
+                    None => Some(fence.trim()),
+                };
                 continue;
             }
-            if in_shell && line.trim_start().starts_with("leaktrap ") {
-                commands.push((name.clone(), line.trim().to_string()));
+            let command = match block {
+                Some("sh" | "bash" | "shell") => line.trim(),
+                Some("yaml" | "yml") => {
+                    let item = line.trim().trim_start_matches("- ");
+                    item.strip_prefix("run: ").unwrap_or(item)
+                }
+                _ => continue,
+            };
+            if command.starts_with("leaktrap ") {
+                commands.push((name.clone(), command.to_string()));
             }
         }
     }
@@ -58,6 +70,8 @@ fn documented_world(root: &Path) -> std::path::PathBuf {
     std::fs::create_dir_all(root.join("srv/git")).unwrap();
     git(root, &["clone", "-q", "--bare", "repo", "srv/git/project.git"]);
     std::fs::create_dir_all(root.join("out")).unwrap();
+    // The sharded CI snippet merges what earlier jobs uploaded as `shard-N/shard.json`.
+    write(&repo, "shard-1/shard.json", "[]\n");
     repo
 }
 
@@ -117,7 +131,8 @@ fn every_leaktrap_command_in_the_docs_runs() {
         let script = line
             .replace("/srv/git", &root.join("srv/git").display().to_string())
             .replace("/path/to/repo", &repo.display().to_string())
-            .replace("/out/", &format!("{}/", root.join("out").display()));
+            .replace("/out/", &format!("{}/", root.join("out").display()))
+            .replace("${{ matrix.shard }}", "1");
         let out = Command::new("sh")
             .args(["-c", &script])
             .current_dir(&repo)
@@ -126,6 +141,8 @@ fn every_leaktrap_command_in_the_docs_runs() {
             .env("BASE", "HEAD~1")
             .env("JOB_COMPLETION_INDEX", "0")
             .env("SHARDS", "2")
+            .env("range", "HEAD~1..HEAD")
+            .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("NO_COLOR", "1")
             .env_remove("GIT_DIR")
