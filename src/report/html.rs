@@ -62,8 +62,6 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-const SEVERITIES: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
-
 fn header(page: &mut String, findings: &[Finding], context: &RunContext) {
     let _ = write!(
         page,
@@ -73,7 +71,7 @@ fn header(page: &mut String, findings: &[Finding], context: &RunContext) {
         esc(&context.target),
         esc(&context.scanned)
     );
-    for severity in SEVERITIES {
+    for severity in Severity::MOST_SEVERE_FIRST {
         let count = findings.iter().filter(|f| f.severity == severity).count();
         let _ = writeln!(
             page,
@@ -127,7 +125,7 @@ fn charts(page: &mut String, findings: &[Finding]) {
         return;
     }
     page.push_str("<section class=\"charts\">\n");
-    let severity: Vec<(&str, usize)> = SEVERITIES
+    let severity: Vec<(&str, usize)> = Severity::MOST_SEVERE_FIRST
         .iter()
         .map(|s| (s.as_str(), findings.iter().filter(|f| f.severity == *s).count()))
         .collect();
@@ -261,7 +259,7 @@ fn table(page: &mut String, findings: &[Finding]) {
         page,
         "severity",
         "Severity",
-        SEVERITIES
+        Severity::MOST_SEVERE_FIRST
             .iter()
             .map(|s| s.as_str())
             .filter(|s| findings.iter().any(|f| f.severity.as_str() == *s))
@@ -290,7 +288,8 @@ fn table(page: &mut String, findings: &[Finding]) {
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     for f in ordered {
-        let rank = 4 - SEVERITIES.iter().position(|s| *s == f.severity).unwrap_or(3);
+        // 1 for low to 4 for critical: the script sorts by it as a number.
+        let rank = f.severity as u8 + 1;
         let author = match (&f.author, &f.email) {
             (Some(a), Some(e)) => format!("{a} <{e}>"),
             (Some(a), None) => a.clone(),

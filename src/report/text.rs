@@ -110,7 +110,7 @@ pub fn render(findings: &[Finding], color: bool) -> Vec<u8> {
     }
     if let Some(first) = ordered.first() {
         let files = worst.len();
-        let counts: Vec<String> = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low]
+        let counts: Vec<String> = Severity::MOST_SEVERE_FIRST
             .into_iter()
             .filter_map(|s| {
                 let n = findings.iter().filter(|f| f.severity == s).count();

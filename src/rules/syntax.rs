@@ -34,6 +34,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The order reports count and list severities in: what to triage first comes first.
+    pub const MOST_SEVERE_FIRST: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
